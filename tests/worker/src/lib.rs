@@ -1,0 +1,1 @@
+//! The worker the end-to-end suite runs in workerd.

@@ -1,0 +1,223 @@
+//! The environment a handler receives: bindings, variables and secrets.
+
+use std::fmt;
+
+use serde::de::DeserializeOwned;
+use wasm_bindgen::{JsCast, JsValue};
+
+use crate::js;
+use crate::{Error, ErrorKind, KvStore, Result};
+
+/// The bindings, variables and secrets configured for the worker in `wrangler.toml`.
+///
+/// Every accessor looks the name up when called and checks that the value is the expected kind
+/// of binding; a missing name or a binding of another kind is an `Err` that names both.
+///
+/// ```no_run
+/// # async fn run(env: worker::Env) -> worker::Result<()> {
+/// let cache = env.kv("CACHE")?;
+/// let greeting = env.var("GREETING")?;
+/// cache.put("greeting", greeting.as_str())?.execute().await?;
+/// # Ok(())
+/// # }
+/// ```
+#[derive(Clone)]
+pub struct Env {
+    inner: JsValue,
+}
+
+impl Env {
+    #[doc(hidden)]
+    pub fn from_js(inner: JsValue) -> Self {
+        Env { inner }
+    }
+
+    /// Returns the underlying JavaScript `env` object.
+    pub fn as_js(&self) -> &JsValue {
+        &self.inner
+    }
+
+    /// Looks up a binding and checks that it is a `T`.
+    ///
+    /// # Errors
+    ///
+    /// Fails when no binding has this name or when it is not a `T`.
+    pub fn get_binding<T: EnvBinding>(&self, name: &str) -> Result<T> {
+        let value = self.raw_binding(name, T::TYPE_NAME)?;
+        T::from_binding(value).map_err(|found| wrong_type(name, T::TYPE_NAME, &found))
+    }
+
+    /// Returns the string variable `name` (a `[vars]` entry that is a string).
+    ///
+    /// # Errors
+    ///
+    /// Fails when no variable has this name or when it is not a string.
+    pub fn var(&self, name: &str) -> Result<Var> {
+        self.string_binding(name, "string variable").map(Var)
+    }
+
+    /// Returns the secret `name`. Its value is read with [`Secret::expose`] and never printed.
+    ///
+    /// # Errors
+    ///
+    /// Fails when no secret has this name or when it is not a string.
+    pub fn secret(&self, name: &str) -> Result<Secret> {
+        self.string_binding(name, "secret").map(Secret)
+    }
+
+    /// Deserializes the JSON variable `name` (an object, array, number, boolean or string in
+    /// `[vars]`) into `T`.
+    ///
+    /// # Errors
+    ///
+    /// Fails when no variable has this name or when its value does not fit `T`.
+    pub fn object_var<T: DeserializeOwned>(&self, name: &str) -> Result<T> {
+        let value = self.raw_binding(name, "JSON variable")?;
+        js::from_js(&value, &format!("variable \"{name}\""))
+    }
+
+    /// Returns the KV namespace bound as `name`.
+    ///
+    /// # Errors
+    ///
+    /// Fails when no binding has this name or when it is not a KV namespace.
+    pub fn kv(&self, name: &str) -> Result<KvStore> {
+        self.get_binding(name)
+    }
+
+    fn raw_binding(&self, name: &str, expected: &str) -> Result<JsValue> {
+        let value = js::property(&self.inner, name);
+        if value.is_undefined() {
+            return Err(Error::new(
+                ErrorKind::Binding,
+                format!(
+                    "binding \"{name}\" not found: expected a {expected}; \
+                     add it to wrangler.toml or check the spelling"
+                ),
+            ));
+        }
+        Ok(value)
+    }
+
+    fn string_binding(&self, name: &str, expected: &str) -> Result<String> {
+        let value = self.raw_binding(name, expected)?;
+        value
+            .as_string()
+            .ok_or_else(|| wrong_type(name, expected, &value))
+    }
+}
+
+impl fmt::Debug for Env {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        // The values are left out: some of them are secrets.
+        f.write_str("Env")
+    }
+}
+
+fn wrong_type(name: &str, expected: &str, found: &JsValue) -> Error {
+    Error::new(
+        ErrorKind::Binding,
+        format!(
+            "binding \"{name}\" is not a {expected} (found {}); check its type in wrangler.toml",
+            js::describe(found)
+        ),
+    )
+}
+
+/// A kind of binding that [`Env::get_binding`] can look up.
+///
+/// The check is structural: a value is accepted when it has the methods the SDK calls, so a local
+/// stand-in that implements the same JavaScript interface is accepted too.
+pub trait EnvBinding: Sized {
+    /// The kind of binding, as error messages name it: `KV namespace`, `R2 bucket`.
+    const TYPE_NAME: &'static str;
+
+    /// Wraps `value` if it is this kind of binding, or gives it back.
+    ///
+    /// # Errors
+    ///
+    /// Returns the value unchanged when it is not this kind of binding.
+    fn from_binding(value: JsValue) -> std::result::Result<Self, JsValue>;
+}
+
+/// Returns `value` cast to `T` when it has every method in `methods`.
+pub(crate) fn cast_if_methods<T: JsCast>(
+    value: JsValue,
+    methods: &[&str],
+) -> std::result::Result<T, JsValue> {
+    let complete = value.is_object()
+        && methods
+            .iter()
+            .all(|method| js::property(&value, method).is_function());
+    if complete {
+        Ok(value.unchecked_into())
+    } else {
+        Err(value)
+    }
+}
+
+/// A string variable from `[vars]`.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Var(String);
+
+impl Var {
+    /// Returns the value.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Display for Var {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl fmt::Debug for Var {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Debug::fmt(&self.0, f)
+    }
+}
+
+impl From<Var> for String {
+    fn from(var: Var) -> Self {
+        var.0
+    }
+}
+
+impl AsRef<str> for Var {
+    fn as_ref(&self) -> &str {
+        &self.0
+    }
+}
+
+/// A secret. `Debug` prints `Secret([redacted])`, and there is deliberately no `Display`: the
+/// value is only reachable through [`Secret::expose`], so it cannot end up in a log line or an
+/// error message by accident.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Secret(String);
+
+impl Secret {
+    /// Returns the secret's value. Keep it out of logs, errors and responses.
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Debug for Secret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("Secret([redacted])")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn secret_debug_hides_value() {
+        let secret = Secret(String::from("hunter2"));
+        assert_eq!(format!("{secret:?}"), "Secret([redacted])");
+        assert_eq!(secret.expose(), "hunter2");
+    }
+}

@@ -1,0 +1,107 @@
+//! Small conversions between Rust and JavaScript values shared by the bindings.
+
+use js_sys::{JSON, Object, Promise, Reflect, Uint8Array};
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+use wasm_bindgen::{JsCast, JsValue};
+
+use crate::{Error, ErrorKind, Result};
+
+/// Awaits a promise returned by a JavaScript call declared with `catch`.
+///
+/// A synchronous throw and a rejection both come back as the thrown value.
+pub(crate) async fn settle(promise: Result<Promise, JsValue>) -> Result<JsValue, JsValue> {
+    promise?.await
+}
+
+/// Reads a property; a getter that throws reads as `undefined`.
+pub(crate) fn property(target: &JsValue, name: &str) -> JsValue {
+    Reflect::get(target, &JsValue::from_str(name)).unwrap_or(JsValue::UNDEFINED)
+}
+
+/// Sets a property on an object created by the SDK, which cannot throw.
+pub(crate) fn set_property(target: &Object, name: &str, value: &JsValue) {
+    let _ = Reflect::set(target, &JsValue::from_str(name), value);
+}
+
+/// Deserializes a JSON-compatible JavaScript value (a plain object, array, string, number,
+/// boolean or null) into `T`, crossing the boundary once as JSON text.
+///
+/// `what` names the value in the error, such as `metadata of kv key "a"`.
+pub(crate) fn from_js<T: DeserializeOwned>(value: &JsValue, what: &str) -> Result<T> {
+    let text = json_text(value, what)?;
+    serde_json::from_str(&text).map_err(|error| {
+        Error::new(
+            ErrorKind::Serialization,
+            format!("{what} does not fit the requested type"),
+        )
+        .with_source(error)
+    })
+}
+
+/// Returns the JSON text of a JavaScript value; `undefined` reads as `null`.
+pub(crate) fn json_text(value: &JsValue, what: &str) -> Result<String> {
+    if value.is_undefined() {
+        return Ok(String::from("null"));
+    }
+    match JSON::stringify(value) {
+        Ok(text) => Ok(text.as_string().unwrap_or_else(|| String::from("null"))),
+        Err(thrown) => Err(Error::new(
+            ErrorKind::Serialization,
+            format!("{what} cannot be converted to JSON"),
+        )
+        .with_js(thrown)),
+    }
+}
+
+/// Serializes `value` to JSON and parses it into a JavaScript value.
+pub(crate) fn to_js<T: Serialize + ?Sized>(value: &T, what: &str) -> Result<JsValue> {
+    let text = serde_json::to_string(value).map_err(|error| {
+        Error::new(
+            ErrorKind::Serialization,
+            format!("{what} cannot be serialized to JSON"),
+        )
+        .with_source(error)
+    })?;
+    JSON::parse(&text).map_err(|thrown| Error::js(format!("{what}: JSON.parse failed"), thrown))
+}
+
+/// Copies the bytes of an `ArrayBuffer`, typed array or `DataView` into wasm memory.
+pub(crate) fn to_bytes(value: &JsValue) -> Vec<u8> {
+    if let Some(view) = value.dyn_ref::<Uint8Array>() {
+        return view.to_vec();
+    }
+    Uint8Array::new(value).to_vec()
+}
+
+/// Copies `bytes` out of wasm memory into a new `Uint8Array`.
+///
+/// A view of wasm memory must never be handed to an asynchronous JavaScript API: the memory
+/// can grow and move before the runtime reads it.
+pub(crate) fn to_uint8_array(bytes: &[u8]) -> Uint8Array {
+    Uint8Array::from(bytes)
+}
+
+/// Describes a JavaScript value for an error message: its constructor name or its type.
+pub(crate) fn describe(value: &JsValue) -> String {
+    if value.is_undefined() {
+        return String::from("nothing");
+    }
+    if value.is_null() {
+        return String::from("null");
+    }
+    if value.is_string() {
+        return String::from("a string");
+    }
+    if value.as_f64().is_some() {
+        return String::from("a number");
+    }
+    if value.as_bool().is_some() {
+        return String::from("a boolean");
+    }
+    let constructor = property(value, "constructor");
+    match property(&constructor, "name").as_string() {
+        Some(name) if !name.is_empty() && name != "Object" => name,
+        _ => String::from("a plain object"),
+    }
+}

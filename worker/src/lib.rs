@@ -1,0 +1,74 @@
+//! Write Cloudflare Workers in Rust.
+//!
+//! A worker is a `cdylib` crate with an `#[event(fetch)]` handler. `worker-build --release`
+//! compiles it to WebAssembly and writes the JavaScript entry that `wrangler` deploys.
+//!
+//! ```no_run
+//! use worker::*;
+//!
+//! #[event(fetch)]
+//! async fn fetch(req: Request, env: Env, _ctx: Context) -> Result<Response> {
+//!     let kv = env.kv("COUNTERS")?;
+//!     let count = kv.get("hits").text().await?.unwrap_or_default();
+//!     Response::ok(format!("{} {} (hits: {count})", req.method(), req.path()))
+//! }
+//! ```
+//!
+//! Every binding is reached through [`Env`] by the name given in `wrangler.toml`; a missing
+//! binding or one of another kind is an `Err` that names both, never a panic.
+//!
+//! A panic in a handler fails only the request it happened in: the runtime answers `500`, the
+//! panic message and location are logged, and requests already in flight and later ones are
+//! served normally. See `docs/architecture.md` for how.
+
+#![warn(missing_docs)]
+
+mod abort;
+mod cache;
+pub mod console;
+mod context;
+mod date;
+mod delay;
+mod env;
+mod error;
+mod http;
+mod js;
+pub mod kv;
+mod router;
+mod runtime;
+mod schedule;
+mod streams;
+mod sys;
+
+#[doc(hidden)]
+#[path = "private.rs"]
+pub mod __private;
+
+pub use abort::{AbortController, AbortSignal};
+pub use cache::{Cache, CacheDeletionOutcome, CacheKey};
+pub use context::Context;
+pub use date::{Date, DateInit};
+pub use delay::Delay;
+pub use env::{Env, EnvBinding, Secret, Var};
+pub use error::{Error, ErrorKind, JsError, Result};
+pub use http::cf::Cf;
+pub use http::cors::Cors;
+pub use http::fetch::Fetch;
+pub use http::form_data::{File, FormData, FormEntry};
+pub use http::headers::Headers;
+pub use http::method::Method;
+pub use http::request::{FromRequest, Request};
+pub use http::request_init::{RequestInit, RequestRedirect};
+pub use http::response::{IntoResponse, Response, ResponseBody, ResponseBuilder};
+pub use kv::KvStore;
+pub use router::{RouteContext, Router};
+pub use schedule::{ScheduleContext, ScheduledEvent};
+pub use streams::ByteStream;
+pub use url::Url;
+
+pub use worker_macros::event;
+
+pub use js_sys;
+pub use serde_json;
+pub use wasm_bindgen;
+pub use web_sys;

@@ -1,0 +1,189 @@
+//! Byte streams: a JavaScript `ReadableStream` read from Rust, and a Rust stream handed to
+//! JavaScript as a `ReadableStream`.
+
+use std::cell::RefCell;
+use std::future::{Future, poll_fn};
+use std::pin::Pin;
+use std::rc::Rc;
+use std::task::{Context, Poll};
+
+use futures_core::{Stream, TryStream};
+use js_sys::{Object, Promise};
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::{JsCast, JsValue};
+use web_sys::{ReadableStream, ReadableStreamDefaultReader};
+
+use crate::{Error, ErrorKind, Result, js, runtime};
+
+/// A stream of byte chunks read from a JavaScript `ReadableStream`, such as a request body.
+///
+/// Dropping it before the end cancels the underlying stream.
+pub struct ByteStream {
+    reader: ReadableStreamDefaultReader,
+    pending: Option<js_sys::futures::JsFuture>,
+    finished: bool,
+}
+
+impl ByteStream {
+    /// Starts reading `stream`.
+    ///
+    /// # Errors
+    ///
+    /// Fails when the stream is already locked to another reader.
+    pub fn new(stream: &ReadableStream) -> Result<Self> {
+        let reader = stream.get_reader();
+        if reader.is_undefined() {
+            return Err(Error::new(
+                ErrorKind::Body,
+                "the stream is locked to another reader",
+            ));
+        }
+        Ok(ByteStream {
+            reader: reader.unchecked_into(),
+            pending: None,
+            finished: false,
+        })
+    }
+}
+
+impl Stream for ByteStream {
+    type Item = Result<Vec<u8>>;
+
+    fn poll_next(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
+        if self.finished {
+            return Poll::Ready(None);
+        }
+        let this = &mut *self;
+        let pending = this
+            .pending
+            .get_or_insert_with(|| js_sys::futures::JsFuture::from(this.reader.read()));
+        let result = match Pin::new(pending).poll(cx) {
+            Poll::Pending => return Poll::Pending,
+            Poll::Ready(result) => result,
+        };
+        this.pending = None;
+        let chunk = match result {
+            Ok(chunk) => chunk,
+            Err(thrown) => {
+                this.finished = true;
+                return Poll::Ready(Some(Err(Error::new(
+                    ErrorKind::Body,
+                    "reading the stream failed",
+                )
+                .with_js(thrown))));
+            }
+        };
+        if js::property(&chunk, "done").is_truthy() {
+            this.finished = true;
+            return Poll::Ready(None);
+        }
+        Poll::Ready(Some(Ok(js::to_bytes(&js::property(&chunk, "value")))))
+    }
+}
+
+impl Drop for ByteStream {
+    fn drop(&mut self) {
+        if !self.finished {
+            // The returned promise only reports whether the cancel reached the source.
+            let _ = self.reader.cancel();
+        }
+    }
+}
+
+/// Reads a whole stream into memory.
+pub(crate) async fn read_all(stream: &ReadableStream) -> Result<Vec<u8>> {
+    let mut chunks = ByteStream::new(stream)?;
+    let mut bytes = Vec::new();
+    while let Some(chunk) = poll_fn(|cx| Pin::new(&mut chunks).poll_next(cx)).await {
+        bytes.extend_from_slice(&chunk?);
+    }
+    Ok(bytes)
+}
+
+type SharedStream = Rc<RefCell<Option<Pin<Box<dyn Stream<Item = Result<Vec<u8>>>>>>>>;
+
+/// Exposes a Rust stream of byte chunks as a JavaScript `ReadableStream`.
+///
+/// Each chunk is copied out of wasm memory once, when the runtime pulls it. An `Err` from the
+/// stream errors the `ReadableStream`, so the client sees a broken body rather than a short one.
+pub(crate) fn to_readable_stream<S>(stream: S) -> Result<ReadableStream>
+where
+    S: TryStream + 'static,
+    S::Ok: Into<Vec<u8>>,
+    S::Error: Into<Error>,
+{
+    let stream = TryChunks(stream);
+    let shared: SharedStream = Rc::new(RefCell::new(Some(Box::pin(stream))));
+    let source = Object::new();
+    let pulled = shared.clone();
+    let pull = Closure::<dyn FnMut(JsValue) -> Promise>::new(move |controller: JsValue| {
+        pull_chunk(pulled.clone(), controller.unchecked_into())
+    });
+    let cancel = Closure::<dyn FnMut(JsValue)>::new(move |_reason: JsValue| {
+        shared.borrow_mut().take();
+    });
+    js::set_property(&source, "pull", &pull.into_js_value());
+    js::set_property(&source, "cancel", &cancel.into_js_value());
+    ReadableStream::new_with_underlying_source(&source)
+        .map_err(|thrown| Error::js("creating a ReadableStream failed", thrown))
+}
+
+fn pull_chunk(stream: SharedStream, controller: StreamController) -> Promise {
+    let task = async move {
+        let next = poll_fn(|cx| match stream.borrow_mut().as_mut() {
+            Some(stream) => stream.as_mut().poll_next(cx),
+            None => Poll::Ready(None),
+        })
+        .await;
+        // The controller throws only when the consumer already cancelled the stream, and then
+        // nobody is left to read the chunk or the error.
+        let _ = match next {
+            Some(Ok(bytes)) => controller.enqueue(&js::to_uint8_array(&bytes)),
+            Some(Err(error)) => {
+                stream.borrow_mut().take();
+                controller.error(&error.into_js())
+            }
+            None => {
+                stream.borrow_mut().take();
+                controller.close()
+            }
+        };
+        Ok(JsValue::UNDEFINED)
+    };
+    runtime::spawn_promise(task, crate::context::reject_on_trap)
+}
+
+/// Adapts a `TryStream` into a stream of `Result<Vec<u8>>`.
+struct TryChunks<S>(S);
+
+impl<S> Stream for TryChunks<S>
+where
+    S: TryStream,
+    S::Ok: Into<Vec<u8>>,
+    S::Error: Into<Error>,
+{
+    type Item = Result<Vec<u8>>;
+
+    fn poll_next(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
+        // SAFETY: `TryChunks` is a transparent wrapper that never moves its field out.
+        let inner = unsafe { self.map_unchecked_mut(|chunks| &mut chunks.0) };
+        match inner.try_poll_next(cx) {
+            Poll::Ready(Some(Ok(chunk))) => Poll::Ready(Some(Ok(chunk.into()))),
+            Poll::Ready(Some(Err(error))) => Poll::Ready(Some(Err(error.into()))),
+            Poll::Ready(None) => Poll::Ready(None),
+            Poll::Pending => Poll::Pending,
+        }
+    }
+}
+
+#[wasm_bindgen]
+extern "C" {
+    /// `ReadableStreamDefaultController`, called by name.
+    type StreamController;
+    #[wasm_bindgen(method, catch)]
+    fn enqueue(this: &StreamController, chunk: &JsValue) -> Result<(), JsValue>;
+    #[wasm_bindgen(method, catch)]
+    fn close(this: &StreamController) -> Result<(), JsValue>;
+    #[wasm_bindgen(method, catch)]
+    fn error(this: &StreamController, reason: &JsValue) -> Result<(), JsValue>;
+}
