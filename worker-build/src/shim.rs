@@ -73,8 +73,8 @@ function recover(error) {
   }
 }
 
-// Replaces the broken instance with a fresh one. Requests in flight on the old instance never
-// settle, and workerd fails them.
+// Replaces the broken instance with a fresh one. The promises of requests in flight on the old
+// instance never settle, so workerd cancels those requests as hung (status 500).
 function reset() {
   __wbg_reset_state();
   generation++;

@@ -100,6 +100,8 @@ fn concurrent_release_builds_load_in_workerd() {
     ] {
         assert!(out_dir.join(file).is_file(), "build/{file} is missing");
     }
+    let snippets = std::fs::read_dir(out_dir.join("snippets")).unwrap().count();
+    assert_eq!(snippets, 1, "the inline JS snippet is missing");
     let leftovers: Vec<_> = std::fs::read_dir(&dir)
         .unwrap()
         .map(|entry| entry.unwrap().file_name().to_string_lossy().into_owned())
@@ -121,12 +123,13 @@ fn concurrent_release_builds_load_in_workerd() {
         {"durableObject": "COUNTER", "name": "a", "rpc": "add", "args": [5]},
         {"path": "/poison"},
         {"path": "/state"},
-        {"durableObject": "COUNTER", "name": "a", "rpc": "total"}
+        {"durableObject": "COUNTER", "name": "a", "rpc": "total"},
+        {"path": "/hang"}
     ]}"#;
     let Some(lines) = run_in_workerd(&out_dir, plan) else {
         return;
     };
-    assert_eq!(lines.len(), 11, "{lines:#?}");
+    assert_eq!(lines.len(), 12, "{lines:#?}");
     assert_eq!(lines[0], response(200, "hello from the fixture"));
     // `__worker_init`, the start function and one drain ran before the second request.
     assert_eq!(
@@ -159,6 +162,9 @@ fn concurrent_release_builds_load_in_workerd() {
         lines[10], r#"{"value":0}"#,
         "the Durable Object is recreated after a reset"
     );
+    // A promise that never settles, as after a reset, ends in an error response from workerd.
+    assert!(lines[11].starts_with(r#"{"status":500,"#), "{}", lines[11]);
+    assert!(lines[11].contains("hung"), "{}", lines[11]);
 }
 
 #[test]
