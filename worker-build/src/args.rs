@@ -1,5 +1,5 @@
-//! Command-line arguments: each flag is defined once in [`FLAGS`], which drives both parsing and
-//! `--help`; the parsed flags are then validated into a [`Config`].
+//! Command-line arguments. Each flag is defined once in [`FLAGS`], which drives both parsing and
+//! `--help`, and the parsed flags are then validated into a [`Config`].
 
 use std::ffi::OsString;
 use std::fmt;
@@ -97,7 +97,7 @@ const FLAGS: &[Flag] = &[
         long: "release",
         short: Some('r'),
         value_name: None,
-        help: "Build with the release profile (size-optimized in the SDK's templates).",
+        help: "Build with the release profile.",
         apply: |args, _| {
             args.release = true;
             Ok(())
@@ -318,9 +318,9 @@ fn check_cargo_args(cargo_args: &[OsString]) -> Result<(), UsageError> {
             name == *reserved
                 || (reserved.len() == 2 && !arg.starts_with("--") && { arg.starts_with(reserved) })
         });
-        if let Some((reserved, fix)) = reserved {
+        if let Some((_, fix)) = reserved {
             return Err(usage_error!(
-                "cargo argument {arg:?} is not allowed after `--` ({reserved}): {fix}"
+                "cargo argument {arg:?} is not allowed after `--`: {fix}"
             ));
         }
     }
@@ -343,13 +343,37 @@ pub(crate) fn help() -> String {
         .collect();
     let width = rows.iter().map(|(label, _)| label.len()).max().unwrap_or(0);
     for (label, help) in rows {
-        text.push_str(&format!("  {label:width$}  {help}\n"));
+        let lines = wrap(help, HELP_WIDTH.saturating_sub(width + 4));
+        let indent = " ".repeat(width + 4);
+        text.push_str(&format!(
+            "  {label:width$}  {}\n",
+            lines.join(&format!("\n{indent}"))
+        ));
     }
     text.push_str(
         "\nArguments after `--` go to `cargo build` unchanged (for example --locked or --offline).\n\
          \nExit status: 0 on success, 1 when the build failed, 2 on a usage error.\n",
     );
     text
+}
+
+/// The column at which `--help` wraps its lines.
+const HELP_WIDTH: usize = 100;
+
+/// Splits `text` into lines of at most `width` characters at spaces (a longer word gets a line
+/// of its own).
+fn wrap(text: &str, width: usize) -> Vec<String> {
+    let mut lines: Vec<String> = Vec::new();
+    for word in text.split(' ') {
+        match lines.last_mut() {
+            Some(line) if line.len() + 1 + word.len() <= width => {
+                line.push(' ');
+                line.push_str(word);
+            }
+            _ => lines.push(word.to_owned()),
+        }
+    }
+    lines
 }
 
 fn flag_label(flag: &Flag) -> String {
@@ -438,7 +462,8 @@ mod tests {
 
     #[test]
     fn help_lists_every_flag() {
-        let help = help();
+        // Joined back into one line, because `help()` wraps long descriptions.
+        let help = help().split_whitespace().collect::<Vec<_>>().join(" ");
         for flag in FLAGS {
             assert!(
                 help.contains(&format!("--{}", flag.long)),
@@ -447,6 +472,23 @@ mod tests {
             );
             assert!(help.contains(flag.help), "help of --{} missing", flag.long);
         }
+    }
+
+    #[test]
+    fn help_fits_in_100_columns() {
+        for line in help().lines() {
+            assert!(
+                line.len() <= HELP_WIDTH,
+                "{line:?} is longer than {HELP_WIDTH}"
+            );
+        }
+    }
+
+    #[test]
+    fn wrap_splits_at_spaces() {
+        assert_eq!(wrap("one two three", 7), ["one two", "three"]);
+        assert_eq!(wrap("averylongword x", 4), ["averylongword", "x"]);
+        assert_eq!(wrap("", 10), [""]);
     }
 
     #[test]

@@ -43,8 +43,11 @@ impl Project {
     pub(crate) fn locate(config: &Config) -> Result<Project> {
         let mut command = MetadataCommand::new();
         command.cargo_path(cargo_program());
-        if let Some(path) = &config.manifest_path {
-            command.manifest_path(path);
+        match &config.manifest_path {
+            Some(path) => {
+                command.manifest_path(path);
+            }
+            None => check_manifest_above_current_dir()?,
         }
         // The filter keeps the resolve to the dependencies that the wasm32 build compiles.
         let mut options = vec!["--filter-platform".to_owned(), WASM_TARGET.to_owned()];
@@ -85,6 +88,23 @@ impl Project {
             wasm_bindgen_versions,
         })
     }
+}
+
+/// Checks that cargo will find a `Cargo.toml` in the current folder or a parent folder, so that
+/// the error names the fix instead of quoting `cargo metadata`.
+fn check_manifest_above_current_dir() -> Result<()> {
+    let current = std::env::current_dir().context("failed to read the current folder")?;
+    if current
+        .ancestors()
+        .any(|dir| dir.join("Cargo.toml").is_file())
+    {
+        return Ok(());
+    }
+    bail!(
+        "no Cargo.toml in {} or any parent folder; run worker-build in the worker crate's folder \
+         or pass --manifest-path",
+        current.display()
+    );
 }
 
 fn check_cdylib(package: &Package) -> Result<()> {

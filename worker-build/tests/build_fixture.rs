@@ -236,3 +236,59 @@ fn help_and_version_print_to_stdout() {
         format!("worker-build {}\n", env!("CARGO_PKG_VERSION"))
     );
 }
+
+/// Runs worker-build with a `rustc` that reports an empty sysroot and a `rustup` that records its
+/// arguments and fails, to check the target installation path without changing the toolchain.
+#[cfg(unix)]
+#[test]
+fn missing_target_runs_rustup() {
+    use std::os::unix::fs::PermissionsExt;
+
+    let scratch = tempfile::tempdir().unwrap();
+    let bin = scratch.path().join("bin");
+    let sysroot = scratch.path().join("sysroot");
+    let log = scratch.path().join("rustup-arguments");
+    std::fs::create_dir(&bin).unwrap();
+    std::fs::create_dir(&sysroot).unwrap();
+    let rustc = bin.join("fake-rustc");
+    let rustup = bin.join("rustup");
+    let rustc_script = format!(
+        "#!/bin/sh\n\
+         if [ \"$1\" = --print ] && [ \"$2\" = sysroot ]; then echo '{}'; exit 0; fi\n\
+         exec rustc \"$@\"\n",
+        sysroot.display()
+    );
+    let rustup_script = format!("#!/bin/sh\necho \"$@\" > '{}'\nexit 1\n", log.display());
+    for (path, script) in [(&rustc, rustc_script), (&rustup, rustup_script)] {
+        std::fs::write(path, script).unwrap();
+        std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o755)).unwrap();
+    }
+    let path = std::env::join_paths(
+        std::iter::once(bin.clone())
+            .chain(std::env::split_paths(&std::env::var_os("PATH").unwrap())),
+    )
+    .unwrap();
+
+    let output = worker_build(
+        &fixture("hello"),
+        &["--out-dir", scratch.path().join("build").to_str().unwrap()],
+    )
+    .env("RUSTC", &rustc)
+    .env("PATH", path)
+    .output()
+    .unwrap();
+    assert_eq!(output.status.code(), Some(1));
+    let message = stderr(&output);
+    let expected = format!(
+        "worker-build: the wasm32-unknown-unknown target is not installed in {}; installing it \
+         with `rustup target add wasm32-unknown-unknown`\n",
+        sysroot.display()
+    );
+    assert!(message.contains(&expected), "{message}");
+    assert!(
+        message.contains("`rustup target add wasm32-unknown-unknown` failed"),
+        "{message}"
+    );
+    let arguments = std::fs::read_to_string(&log).unwrap();
+    assert_eq!(arguments, "target add wasm32-unknown-unknown\n");
+}
