@@ -12,7 +12,7 @@ pub(crate) fn entry(line: &str) -> TokenStream {
     quote! {
         #[cfg(target_arch = "wasm32")]
         #[unsafe(link_section = "__worker_manifest")]
-        #[allow(dead_code)]
+        #[used]
         static __WORKER_MANIFEST_ENTRY: [u8; #length] = *#literal;
     }
 }

@@ -292,6 +292,11 @@ impl From<Request> for web_sys::Request {
 }
 
 /// A type that a fetch handler can take as its request argument.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` cannot be the request argument of a fetch handler",
+    label = "the first argument must implement `FromRequest`",
+    note = "use `worker::Request`, or implement `FromRequest` for your type"
+)]
 pub trait FromRequest: Sized {
     /// Converts the request the runtime delivered.
     ///

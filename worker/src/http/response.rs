@@ -395,6 +395,11 @@ impl From<web_sys::Response> for Response {
 }
 
 /// A type that a fetch handler can return as its response.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` cannot be returned as the response of a fetch handler",
+    label = "the handler must return `Result<T, E>` where `T: IntoResponse`",
+    note = "return `worker::Response`, or implement `IntoResponse` for your type"
+)]
 pub trait IntoResponse {
     /// Converts into the runtime's `Response`.
     ///
