@@ -1,0 +1,6 @@
+use worker::*;
+
+#[event(scheduled)]
+async fn scheduled() {}
+
+fn main() {}

@@ -1,0 +1,6 @@
+use worker::*;
+
+#[event(fetch)]
+struct Handler;
+
+fn main() {}

@@ -1,0 +1,6 @@
+use worker::*;
+
+#[event(start)]
+fn start(_env: Env) {}
+
+fn main() {}

@@ -1,0 +1,6 @@
+use worker::*;
+
+#[event(start)]
+async fn start() {}
+
+fn main() {}
