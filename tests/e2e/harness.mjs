@@ -7,7 +7,11 @@ import { existsSync } from "node:fs";
 import { Miniflare } from "miniflare";
 
 const root = path.resolve(fileURLToPath(import.meta.url), "../../..");
-export const buildDir = path.join(root, "tests/worker/build");
+
+/** Returns the build output folder of the test worker `name` (a folder of tests/workers). */
+export function buildDir(name) {
+  return path.join(root, "tests/workers", name, "build");
+}
 
 /** Upstream answers for the worker's outgoing fetches; nothing leaves the machine. */
 export async function upstream(request) {
@@ -49,22 +53,30 @@ export const bindings = {
   RATIO: 0.5,
 };
 
-/** Starts the test worker; call `dispose()` on the result when done. */
-export async function startWorker(extra = {}) {
-  if (!existsSync(path.join(buildDir, "index.js"))) {
+/** The Miniflare options that load the build output of test worker `name`. */
+export function workerSource(name) {
+  const dir = buildDir(name);
+  if (!existsSync(path.join(dir, "index.js"))) {
     throw new Error(
-      `no build output in ${buildDir}: run scripts/test.sh, which builds the test worker first`,
+      `no build output in ${dir}: run scripts/test.sh, which builds the test workers first`,
     );
   }
-  const mf = new Miniflare({
+  return {
     compatibilityDate: "2026-04-01",
-    modulesRoot: buildDir,
-    scriptPath: path.join(buildDir, "index.js"),
+    modulesRoot: dir,
+    scriptPath: path.join(dir, "index.js"),
     modules: true,
     modulesRules: [
       { type: "ESModule", include: ["**/*.js"] },
       { type: "CompiledWasm", include: ["**/*.wasm"] },
     ],
+  };
+}
+
+/** Starts the core test worker; call `dispose()` on the result when done. */
+export async function startWorker(extra = {}) {
+  const mf = new Miniflare({
+    ...workerSource("core"),
     kvNamespaces: { KV: "kv-test" },
     r2Buckets: { FILES: "files" },
     bindings,

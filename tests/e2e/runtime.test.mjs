@@ -34,7 +34,7 @@ test("a panic fails only its request, and the next one succeeds", async () => {
   assert.equal(body, "Internal Server Error");
   assert.equal((await text(mf, "/")).body, "ok");
   await waitFor(() => logs.join("").includes("index out of bounds"), "the panic log line");
-  assert.match(logs.join(""), /panicked at tests\/worker\/src\/misc\.rs:\d+:\d+/);
+  assert.match(logs.join(""), /panicked at tests\/workers\/core\/src\/misc\.rs:\d+:\d+/);
 });
 
 test("a synchronous panic fails only its request", async () => {
