@@ -132,11 +132,9 @@ fn validate(options: &Options, function: &ItemFn) -> syn::Result<()> {
         let message = "an event handler is a free function, not a method";
         return Err(syn::Error::new(receiver.span(), message));
     }
-    if kind == Kind::Start {
-        if let syn::ReturnType::Type(_, returned) = &signature.output {
-            let message = "a start function returns nothing";
-            return Err(syn::Error::new(returned.span(), message));
-        }
+    if let (Kind::Start, syn::ReturnType::Type(_, returned)) = (kind, &signature.output) {
+        let message = "a start function returns nothing";
+        return Err(syn::Error::new(returned.span(), message));
     }
     Ok(())
 }

@@ -38,10 +38,7 @@ impl Context {
             reject_on_trap,
         );
         if let Err(thrown) = self.inner.wait_until(&promise) {
-            crate::console::error(&format!(
-                "waitUntil failed: {}",
-                Error::from(thrown).to_string()
-            ));
+            crate::console::error(&format!("waitUntil failed: {}", Error::from(thrown)));
         }
     }
 

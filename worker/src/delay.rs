@@ -87,10 +87,8 @@ fn start_timer(duration: Duration) -> Timer {
 
 impl Drop for Delay {
     fn drop(&mut self) {
-        if let Some(timer) = &self.timer {
-            if !timer.state.fired.get() {
-                global::clear_timeout(&timer.id);
-            }
+        if let Some(timer) = self.timer.as_ref().filter(|timer| !timer.state.fired.get()) {
+            global::clear_timeout(&timer.id);
         }
     }
 }

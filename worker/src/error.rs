@@ -65,6 +65,14 @@ impl Error {
         }
     }
 
+    /// Creates an error with a message, as the established SDK's `Error::RustError` variant
+    /// did, so that existing code that constructs one keeps compiling.
+    #[doc(hidden)]
+    #[allow(non_snake_case)]
+    pub fn RustError(message: impl Into<String>) -> Self {
+        Error::new(ErrorKind::Message, message.into())
+    }
+
     /// Creates an error for a JavaScript call that failed, keeping the thrown value.
     pub(crate) fn js(message: impl Into<Cow<'static, str>>, thrown: JsValue) -> Self {
         Error::new(ErrorKind::Js, message).with_js(thrown)
