@@ -1,0 +1,16 @@
+# Installs what the build and the tests need on a fresh machine: the wasm32 target and the
+# npm packages pinned by package-lock.json (workerd, Miniflare, wrangler). Sourced by the
+# other scripts; safe to run again.
+
+if ! rustup target list --installed 2>/dev/null | grep -qx wasm32-unknown-unknown; then
+  echo "setup: installing the wasm32-unknown-unknown target with rustup" >&2
+  rustup target add wasm32-unknown-unknown
+fi
+
+# npm ci wipes node_modules, so it only runs when the lockfile changed since the last install.
+if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+  echo "setup: installing npm packages with npm ci" >&2
+  npm ci --no-audit --no-fund
+fi
+
+export WRANGLER_SEND_METRICS=false

@@ -1,0 +1,39 @@
+#!/usr/bin/env bash
+# Runs every test of the project:
+#   formatting, clippy (host and wasm32), rustdoc with warnings as errors,
+#   host tests (unit tests, macro UI cases, worker-build's own tests),
+#   the end-to-end suite in workerd (every test worker built with worker-build),
+#   and `wrangler deploy --dry-run` on the examples and the rendered template.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+source scripts/setup.sh
+
+step() { printf '\n== %s\n' "$*" >&2; }
+
+step "formatting"
+cargo fmt --all --check
+
+step "clippy"
+cargo clippy --workspace --all-targets --locked -- -D warnings
+cargo clippy --target wasm32-unknown-unknown --locked -p worker -p hello -p kv-counter \
+  $(for dir in tests/workers/*/; do printf -- '-p %s-worker ' "$(basename "$dir")"; done) \
+  -- -D warnings
+
+step "rustdoc"
+RUSTDOCFLAGS="-D warnings" cargo doc --workspace --no-deps --locked
+
+step "host tests"
+cargo test --workspace --locked
+
+step "worker-build"
+cargo build -p worker-build --locked
+worker_build="$PWD/target/debug/worker-build"
+for dir in tests/workers/*/ examples/*/; do
+  (cd "$dir" && "$worker_build" --release -- --locked)
+done
+
+step "end-to-end suite in workerd"
+node --test --test-concurrency=2 tests/e2e/
+
+step "wrangler deploy --dry-run"
+bash scripts/check-deploy.sh
