@@ -6,7 +6,7 @@ use serde::de::DeserializeOwned;
 use wasm_bindgen::{JsCast, JsValue};
 
 use crate::js;
-use crate::{Error, ErrorKind, KvStore, Result};
+use crate::{Error, ErrorKind, Fetcher, KvStore, Result};
 
 /// The bindings, variables and secrets configured for the worker in `wrangler.toml`.
 ///
@@ -82,6 +82,24 @@ impl Env {
     ///
     /// Fails when no binding has this name or when it is not a KV namespace.
     pub fn kv(&self, name: &str) -> Result<KvStore> {
+        self.get_binding(name)
+    }
+
+    /// Returns the service binding `name`, to send requests to another worker.
+    ///
+    /// # Errors
+    ///
+    /// Fails when no binding has this name or when it cannot answer requests.
+    pub fn service(&self, name: &str) -> Result<Fetcher> {
+        self.get_binding(name)
+    }
+
+    /// Returns the static assets binding `name` (`[assets] binding` in wrangler.toml).
+    ///
+    /// # Errors
+    ///
+    /// Fails when no binding has this name or when it cannot answer requests.
+    pub fn assets(&self, name: &str) -> Result<Fetcher> {
         self.get_binding(name)
     }
 

@@ -29,7 +29,9 @@ use std::rc::Rc;
 
 use pattern::Pattern;
 
-use crate::{Env, Error, ErrorKind, KvStore, Method, Request, Response, Result, Secret, Var};
+use crate::{
+    Env, Error, ErrorKind, Fetcher, KvStore, Method, Request, Response, Result, Secret, Var,
+};
 
 type BoxedFuture<'a> = Pin<Box<dyn Future<Output = Result<Response>> + 'a>>;
 type Handler<'a, D> = Rc<dyn Fn(Request, RouteContext<D>) -> BoxedFuture<'a> + 'a>;
@@ -87,6 +89,15 @@ impl<D> RouteContext<D> {
     /// Fails when the binding is missing or not a KV namespace.
     pub fn kv(&self, name: &str) -> Result<KvStore> {
         self.env.kv(name)
+    }
+
+    /// Returns the service binding `name`; see [`Env::service`].
+    ///
+    /// # Errors
+    ///
+    /// Fails when the binding is missing or cannot answer requests.
+    pub fn service(&self, name: &str) -> Result<Fetcher> {
+        self.env.service(name)
     }
 
     /// Returns the string variable `name`; see [`Env::var`].
