@@ -46,8 +46,10 @@ function schedule() {
   queueMicrotask(drain);
 }
 
+// The runtime answers true after enough traps, once nothing is alive on the instance: each trap
+// leaked what its task owned, and a fresh instance returns that memory.
 function drain() {
-  enter(discard, __worker_drain);
+  if (enter(discard, __worker_drain)) reset();
 }
 
 // Every call into wasm goes through here. A trap unwinds the wasm frames without restoring the
@@ -66,15 +68,16 @@ function enter(onTrap, fn, self, a, b, c, d) {
 
 function recover(error) {
   try {
-    __worker_recover(String(error));
+    if (__worker_recover(String(error))) reset();
   } catch (fatal) {
     console.error("worker: the wasm instance failed to recover from a trap; replacing it:", fatal);
     reset();
   }
 }
 
-// Replaces the broken instance with a fresh one. The promises of requests in flight on the old
-// instance never settle, so workerd cancels those requests as hung (status 500).
+// Replaces the instance with a fresh one. After a failed recovery, the promises of requests in
+// flight on the old instance never settle, so workerd cancels those requests as hung (status
+// 500); a reset asked for by `drain` happens only when nothing is in flight.
 function reset() {
   __wbg_reset_state();
   generation++;
@@ -317,10 +320,16 @@ mod tests {
         let recover = js.find("    recover(error);").unwrap();
         assert!(save < restore, "{js}");
         assert!(restore < recover, "{js}");
-        assert!(js.contains("__worker_recover(String(error));"), "{js}");
+        assert!(
+            js.contains("if (__worker_recover(String(error))) reset();"),
+            "{js}"
+        );
         assert!(js.contains("  __wbg_reset_state();\n  generation++;\n  instantiate();\n"));
         assert!(js.contains("queueMicrotask(drain);"), "{js}");
-        assert!(js.contains("enter(discard, __worker_drain);"), "{js}");
+        assert!(
+            js.contains("if (enter(discard, __worker_drain)) reset();"),
+            "{js}"
+        );
     }
 
     #[test]

@@ -121,14 +121,15 @@ pub fn init(scheduler: Function) {
     runtime::init(scheduler);
 }
 
-/// Polls the queued tasks.
+/// Polls the queued tasks; `true` asks the shim to replace the instance (see the runtime).
 #[::wasm_bindgen::prelude::wasm_bindgen(js_name = "__worker_drain")]
-pub fn drain() {
-    runtime::drain();
+pub fn drain() -> bool {
+    runtime::drain()
 }
 
-/// Fails the task a trap interrupted and resumes the others.
+/// Fails the task a trap interrupted and resumes the others; `true` asks the shim to replace
+/// the instance.
 #[::wasm_bindgen::prelude::wasm_bindgen(js_name = "__worker_recover")]
-pub fn recover(trap_message: String) {
-    runtime::recover(trap_message);
+pub fn recover(trap_message: String) -> bool {
+    runtime::recover(trap_message)
 }

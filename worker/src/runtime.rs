@@ -20,7 +20,7 @@ use wasm_bindgen::prelude::Closure;
 
 type TaskFuture = Pin<Box<dyn Future<Output = ()>>>;
 
-/// What to do with a task whose poll was cut short by a trap, given the panic or trap message.
+/// The callback that settles a task whose poll a trap cut short, given the panic or trap message.
 pub(crate) type TrapHandler = Box<dyn FnOnce(&str)>;
 
 struct Task {
@@ -38,6 +38,33 @@ thread_local! {
     /// The shim's function that queues one guarded call of `__worker_drain` in a microtask.
     static SCHEDULER: RefCell<Option<Function>> = const { RefCell::new(None) };
     static LAST_PANIC: RefCell<Option<String>> = const { RefCell::new(None) };
+    /// Tasks not yet finished plus [`LivePin`]s: while it is above zero, a reset of the instance
+    /// would break something that JavaScript still holds.
+    static LIVE: Cell<usize> = const { Cell::new(0) };
+    /// Traps since the instance was created; each one leaked what its task owned.
+    static TRAPS: Cell<u32> = const { Cell::new(0) };
+}
+
+/// After this many traps the runtime requests a fresh instance from the shim, at the first moment
+/// when nothing is alive on this one. A trap leaks the memory its task owned (there is no
+/// unwinding), so without this a worker that panics now and then would grow without bound.
+const RESET_AFTER_TRAPS: u32 = 16;
+
+/// Keeps the instance from being reset while a JavaScript object still calls into Rust state
+/// outside any task, such as a `ReadableStream` fed by a Rust stream.
+pub(crate) struct LivePin(());
+
+impl LivePin {
+    pub(crate) fn new() -> Self {
+        LIVE.set(LIVE.get() + 1);
+        LivePin(())
+    }
+}
+
+impl Drop for LivePin {
+    fn drop(&mut self) {
+        LIVE.set(LIVE.get().saturating_sub(1));
+    }
 }
 
 /// Runs `future` to completion in the background, on the worker's executor.
@@ -49,6 +76,7 @@ pub(crate) fn spawn(future: impl Future<Output = ()> + 'static, on_trap: Option<
         queued: Cell::new(false),
         on_trap: Cell::new(on_trap),
     });
+    LIVE.set(LIVE.get() + 1);
     enqueue(task);
 }
 
@@ -70,7 +98,7 @@ where
     let on_trap_settle = settle.clone();
     let run = async move {
         let (resolve, reject) = &*settle;
-        // A throwing resolve or reject has nobody to report to: the promise is already settled.
+        // A throwing resolve or reject has no caller to report to, because the promise is settled.
         let _ = match future.await {
             Ok(value) => resolve.call1(&JsValue::UNDEFINED, &value),
             Err(error) => reject.call1(&JsValue::UNDEFINED, &error),
@@ -108,23 +136,27 @@ fn schedule_drain() {
 /// Schedules a drain without the shim, for modules loaded by something other than worker-build.
 fn schedule_fallback() {
     thread_local! {
-        static CALLBACK: Closure<dyn FnMut(JsValue)> = Closure::new(|_: JsValue| drain());
+        static CALLBACK: Closure<dyn FnMut(JsValue)> = Closure::new(|_: JsValue| {
+            drain();
+        });
     }
     CALLBACK.with(|callback| {
         let _ = Promise::resolve(&JsValue::UNDEFINED).then(callback);
     });
+    // Without the shim nothing can replace the instance, so the return value of `drain` is unused.
 }
 
-/// Polls queued tasks until the queue is empty.
+/// Polls queued tasks until the queue is empty, and returns whether the shim should replace
+/// the instance now: after [`RESET_AFTER_TRAPS`] traps, once nothing is alive on it.
 ///
 /// Tasks woken during this drain run in it too, up to a bound, so that a future that keeps
 /// waking itself cannot starve the JavaScript promise jobs that the other tasks wait on.
-pub(crate) fn drain() {
+pub(crate) fn drain() -> bool {
     let mut budget = QUEUE.with(|queue| queue.borrow().len()).max(1) * 4;
     while budget > 0 {
         let Some(task) = QUEUE.with(|queue| queue.borrow_mut().pop_front()) else {
             DRAIN_PENDING.set(false);
-            return;
+            return reset_due();
         };
         budget -= 1;
         poll_task(task);
@@ -132,6 +164,11 @@ pub(crate) fn drain() {
     // The budget ran out with tasks left: continue in a later microtask.
     DRAIN_PENDING.set(false);
     schedule_drain();
+    false
+}
+
+fn reset_due() -> bool {
+    TRAPS.get() >= RESET_AFTER_TRAPS && LIVE.get() == 0
 }
 
 fn poll_task(task: Rc<Task>) {
@@ -145,15 +182,19 @@ fn poll_task(task: Rc<Task>) {
     RUNNING.with(|running| running.borrow_mut().take());
     match poll {
         Poll::Pending => *task.future.borrow_mut() = Some(future),
-        Poll::Ready(()) => drop(task.on_trap.take()),
+        Poll::Ready(()) => {
+            drop(task.on_trap.take());
+            LIVE.set(LIVE.get().saturating_sub(1));
+        }
     }
 }
 
-/// Fails the task that a trap interrupted and drains the others.
+/// Fails the task that a trap interrupted and drains the others. Returns whether the shim
+/// should replace the instance now, as [`drain`] does.
 ///
 /// `trap_message` is the text of the exception the shim caught; the panic message recorded by
-/// the hook, when there is one, says more and is used instead.
-pub(crate) fn recover(trap_message: String) {
+/// the hook, when there is one, is more specific and is used instead.
+pub(crate) fn recover(trap_message: String) -> bool {
     let interrupted = RUNNING.with(|running| running.borrow_mut().take());
     let message = LAST_PANIC.with(|last| last.borrow_mut().take());
     let message = match message {
@@ -163,9 +204,11 @@ pub(crate) fn recover(trap_message: String) {
             trap_message
         }
     };
+    TRAPS.set(TRAPS.get().saturating_add(1));
     if let Some(task) = interrupted {
         // The future was moved out of its slot for the poll and is gone with the trapped stack.
         task.future.borrow_mut().take();
+        LIVE.set(LIVE.get().saturating_sub(1));
         if let Some(on_trap) = task.on_trap.take() {
             on_trap(&message);
         }
@@ -174,6 +217,7 @@ pub(crate) fn recover(trap_message: String) {
     if QUEUE.with(|queue| !queue.borrow().is_empty()) {
         schedule_drain();
     }
+    reset_due()
 }
 
 /// Stores the shim's scheduler and installs the panic hook.
@@ -306,7 +350,8 @@ mod tests {
             // `recover` clears the pending flag and would schedule through JavaScript; keep the
             // queue for the manual drain below by marking a drain as pending again first.
             let queued = QUEUE.with(|queue| std::mem::take(&mut *queue.borrow_mut()));
-            recover("RuntimeError: unreachable".into());
+            let reset = recover("RuntimeError: unreachable".into());
+            assert!(!reset, "one trap must not ask for a reset");
             QUEUE.with(|queue| *queue.borrow_mut() = queued);
             DRAIN_PENDING.set(true);
             assert_eq!(failed.borrow().as_deref(), Some("panicked at x.rs:1:1"));

@@ -112,7 +112,7 @@ where
     S::Ok: Into<Vec<u8>>,
     S::Error: Into<Error>,
 {
-    let stream = TryChunks(stream);
+    let stream = TryChunks(stream, runtime::LivePin::new());
     let shared: SharedStream = Rc::new(RefCell::new(Some(Box::pin(stream))));
     let source = Object::new();
     let pulled = shared.clone();
@@ -153,8 +153,9 @@ fn pull_chunk(stream: SharedStream, controller: StreamController) -> Promise {
     runtime::spawn_promise(task, crate::context::reject_on_trap)
 }
 
-/// Adapts a `TryStream` into a stream of `Result<Vec<u8>>`.
-struct TryChunks<S>(S);
+/// Adapts a `TryStream` into a stream of `Result<Vec<u8>>`. The pin keeps the instance alive
+/// until the stream is dropped: at its end, on an error, or when the reader cancels it.
+struct TryChunks<S>(S, runtime::LivePin);
 
 impl<S> Stream for TryChunks<S>
 where
