@@ -9,6 +9,40 @@ use worker::{Cache, CacheDeletionOutcome, Context, Date, DateInit, Delay, Respon
 
 type Routes<'a> = Router<'a, Context>;
 
+#[derive(Deserialize)]
+struct Target {
+    path: String,
+}
+
+#[cfg(target_arch = "wasm32")]
+fn trap() {
+    core::arch::wasm32::unreachable();
+}
+
+#[cfg(not(target_arch = "wasm32"))]
+fn trap() {
+    std::process::abort();
+}
+
+#[cfg(target_arch = "wasm32")]
+fn wasm_memory_bytes() -> usize {
+    core::arch::wasm32::memory_size(0) * 65536
+}
+
+#[cfg(not(target_arch = "wasm32"))]
+fn wasm_memory_bytes() -> usize {
+    0
+}
+
+/// Recurses with a 4 KiB frame until the wasm stack runs out.
+fn recurse(depth: u64) -> u64 {
+    let frame = std::hint::black_box([depth as u8; 4096]);
+    if depth == 0 {
+        return u64::from(frame[0]);
+    }
+    recurse(depth - 1) + u64::from(std::hint::black_box(frame)[4095])
+}
+
 #[derive(Debug, Deserialize, serde::Serialize)]
 struct Settings {
     region: String,
@@ -162,6 +196,36 @@ pub(crate) fn routes(router: Routes<'_>) -> Routes<'_> {
         .get_async("/slow", |_, _| async move {
             Delay::from(Duration::from_millis(200)).await;
             Response::ok("slow done")
+        })
+        .get("/trap/unreachable", |_, _| {
+            trap();
+            Response::ok("unreachable")
+        })
+        .get("/trap/out-of-memory", |_, _| {
+            // Three GiB cannot be allocated in a 32-bit wasm memory next to what is in use, so the
+            // allocator fails and the process aborts without running the panic hook.
+            let huge = vec![1u8; 3 << 30];
+            Response::ok(huge.len().to_string())
+        })
+        .get("/trap/stack-overflow", |_, _| {
+            Response::ok(recurse(1_000_000).to_string())
+        })
+        .get("/memory", |_, _| {
+            Response::ok(wasm_memory_bytes().to_string())
+        })
+        .get_async("/service/call", |req, ctx| async move {
+            let target: Target = req.query()?;
+            let callee = ctx.service("CALLEE")?;
+            let mut response = callee
+                .fetch(format!("https://callee{}", target.path), None)
+                .await?;
+            let status = response.status_code();
+            let body = response.text().await?;
+            Response::from_json(&json!({"status": status, "body": body}))
+        })
+        .get_async("/service/missing", |_, ctx| async move {
+            ctx.service("KV")?;
+            Response::ok("unreachable")
         })
         .get("/date", |_, _| {
             let now = Date::now();
