@@ -73,7 +73,21 @@ impl Env {
     /// Fails when no variable has this name or when its value does not fit `T`.
     pub fn object_var<T: DeserializeOwned>(&self, name: &str) -> Result<T> {
         let value = self.raw_binding(name, "JSON variable")?;
-        js::from_js(&value, &format!("variable \"{name}\""))
+        let text = js::json_text(&value, &format!("variable \"{name}\""))?;
+        // serde's messages quote the offending value, and a variable may hold a secret, so only
+        // the kind and the position of the mismatch are reported.
+        serde_json::from_str(&text).map_err(|error| {
+            Error::new(
+                ErrorKind::Serialization,
+                format!(
+                    "variable \"{name}\" does not fit the requested type ({} error at line {}, \
+                     column {} of its JSON); its value is left out because it may be a secret",
+                    category(&error),
+                    error.line(),
+                    error.column()
+                ),
+            )
+        })
     }
 
     /// Returns the KV namespace bound as `name`.
@@ -129,6 +143,15 @@ impl fmt::Debug for Env {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         // The values are left out: some of them are secrets.
         f.write_str("Env")
+    }
+}
+
+fn category(error: &serde_json::Error) -> &'static str {
+    match error.classify() {
+        serde_json::error::Category::Io => "I/O",
+        serde_json::error::Category::Syntax => "syntax",
+        serde_json::error::Category::Data => "type",
+        serde_json::error::Category::Eof => "end-of-input",
     }
 }
 
