@@ -31,6 +31,7 @@ impl Headers {
     ///
     /// Fails when `name` is not a valid header name.
     pub fn get(&self, name: &str) -> Result<Option<String>> {
+        check_name(name)?;
         self.inner
             .get(name)
             .map_err(|thrown| invalid_header("name", name, thrown))
@@ -59,6 +60,7 @@ impl Headers {
     ///
     /// Fails when `name` is not a valid header name.
     pub fn has(&self, name: &str) -> Result<bool> {
+        check_name(name)?;
         self.inner
             .has(name)
             .map_err(|thrown| invalid_header("name", name, thrown))
@@ -71,6 +73,7 @@ impl Headers {
     /// Fails when the name or value is invalid, or the headers are immutable (those of an
     /// incoming request).
     pub fn append(&mut self, name: &str, value: &str) -> Result<()> {
+        check_name(name)?;
         self.inner
             .append(name, value)
             .map_err(|thrown| rejected_write(name, value, thrown))
@@ -82,6 +85,7 @@ impl Headers {
     ///
     /// Fails when the name or value is invalid, or the headers are immutable.
     pub fn set(&mut self, name: &str, value: &str) -> Result<()> {
+        check_name(name)?;
         self.inner
             .set(name, value)
             .map_err(|thrown| rejected_write(name, value, thrown))
@@ -93,6 +97,7 @@ impl Headers {
     ///
     /// Fails when `name` is invalid or the headers are immutable.
     pub fn delete(&mut self, name: &str) -> Result<()> {
+        check_name(name)?;
         self.inner
             .delete(name)
             .map_err(|thrown| rejected_write(name, "", thrown))
@@ -122,6 +127,23 @@ impl Headers {
     pub fn as_js(&self) -> &web_sys::Headers {
         &self.inner
     }
+}
+
+/// Checks that `name` is an HTTP token (RFC 9110, section 5.6.2). The runtime checks the
+/// characters too, but accepts an empty name and then writes a response no client can parse.
+fn check_name(name: &str) -> Result<()> {
+    let is_token_char =
+        |byte: u8| byte.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&byte);
+    if !name.is_empty() && name.bytes().all(is_token_char) {
+        return Ok(());
+    }
+    Err(Error::new(
+        ErrorKind::InvalidInput,
+        format!(
+            "invalid header name {name:?}: use letters, digits and !#$%&'*+-.^_`|~, \
+             with at least one character"
+        ),
+    ))
 }
 
 fn invalid_header(part: &str, text: &str, thrown: JsValue) -> Error {

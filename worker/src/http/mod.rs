@@ -6,6 +6,7 @@ pub(crate) mod fetch;
 pub(crate) mod form_data;
 pub(crate) mod headers;
 pub(crate) mod method;
+pub(crate) mod percent;
 pub(crate) mod request;
 pub(crate) mod request_init;
 pub(crate) mod response;

@@ -8,6 +8,7 @@ use wasm_bindgen::JsCast;
 
 use crate::http::cf::Cf;
 use crate::http::form_data::FormData;
+use crate::http::percent::invalid_query_part;
 use crate::http::request_init::RequestInit;
 use crate::streams::{ByteStream, read_all};
 use crate::sys::context::IncomingRequest;
@@ -96,9 +97,19 @@ impl Request {
     ///
     /// # Errors
     ///
-    /// Fails when the query string does not fit `Q`.
+    /// Fails when the query string does not fit `Q` or does not decode to UTF-8.
     pub fn query<Q: DeserializeOwned>(&self) -> Result<Q> {
         let url = self.inner.url();
+        if let Some(part) = invalid_query_part(query_of(&url)) {
+            return Err(Error::new(
+                ErrorKind::Serialization,
+                format!(
+                    "query string {:?} is not valid UTF-8 once decoded (at {part:?}); \
+                     percent-encode text as UTF-8",
+                    query_of(&url)
+                ),
+            ));
+        }
         serde_urlencoded::from_str(query_of(&url)).map_err(|error| {
             Error::new(
                 ErrorKind::Serialization,
