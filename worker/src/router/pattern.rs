@@ -5,6 +5,7 @@
 
 use std::collections::HashMap;
 
+use crate::http::percent::percent_decode;
 use crate::{Error, ErrorKind, Result};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -153,29 +154,10 @@ fn invalid(pattern: &str, reason: &str) -> Error {
 
 /// Decodes `%XX` escapes; a value that does not decode to UTF-8 is kept as sent.
 fn decode(text: &str) -> String {
-    if !text.contains('%') {
-        return text.to_owned();
+    match String::from_utf8(percent_decode(text, false)) {
+        Ok(decoded) => decoded,
+        Err(_) => text.to_owned(),
     }
-    let bytes = text.as_bytes();
-    let mut decoded = Vec::with_capacity(bytes.len());
-    let mut index = 0;
-    while index < bytes.len() {
-        let escape = bytes.get(index + 1..index + 3).and_then(|hex| {
-            let hex = std::str::from_utf8(hex).ok()?;
-            u8::from_str_radix(hex, 16).ok()
-        });
-        match (bytes[index], escape) {
-            (b'%', Some(byte)) => {
-                decoded.push(byte);
-                index += 3;
-            }
-            (byte, _) => {
-                decoded.push(byte);
-                index += 1;
-            }
-        }
-    }
-    String::from_utf8(decoded).unwrap_or_else(|_| text.to_owned())
 }
 
 #[cfg(test)]

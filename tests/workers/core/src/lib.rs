@@ -1,6 +1,7 @@
 //! The worker the end-to-end suite runs in workerd. Each route exercises one part of the SDK
 //! and reports what it saw as JSON or text, so the tests can check it over HTTP.
 
+mod bad;
 mod http;
 mod kv;
 mod misc;
@@ -23,6 +24,7 @@ async fn fetch(req: Request, env: Env, ctx: Context) -> Result<Response> {
     let router = http::routes(router);
     let router = kv::routes(router);
     let router = misc::routes(router);
+    let router = bad::routes(router);
     router
         .get("/", |_, _| Response::ok("ok"))
         .get("/start", |_, _| {
