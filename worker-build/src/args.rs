@@ -22,6 +22,8 @@ pub(crate) struct Config {
     /// Features to enable, each as given to `--features`.
     pub(crate) features: Vec<String>,
     pub(crate) no_default_features: bool,
+    /// Keep the wasm `name` section in a release build, for size profilers such as twiggy.
+    pub(crate) keep_names: bool,
     pub(crate) manifest_path: Option<PathBuf>,
     /// Arguments after `--`, passed to `cargo build` unchanged.
     pub(crate) cargo_args: Vec<OsString>,
@@ -78,6 +80,7 @@ struct RawArgs {
     out_dir: Option<PathBuf>,
     features: Vec<String>,
     no_default_features: bool,
+    keep_names: bool,
     manifest_path: Option<PathBuf>,
     cargo_args: Vec<OsString>,
 }
@@ -148,6 +151,17 @@ const FLAGS: &[Flag] = &[
         help: "Do not enable the crate's default features.",
         apply: |args, _| {
             args.no_default_features = true;
+            Ok(())
+        },
+    },
+    Flag {
+        long: "keep-names",
+        short: None,
+        value_name: None,
+        help: "Keep function names in the wasm of a release build, for size profilers. \
+               Release builds drop them by default; dev builds always keep them.",
+        apply: |args, _| {
+            args.keep_names = true;
             Ok(())
         },
     },
@@ -303,6 +317,7 @@ fn validate(raw: RawArgs) -> Result<Mode, UsageError> {
         out_dir: raw.out_dir,
         features: raw.features,
         no_default_features: raw.no_default_features,
+        keep_names: raw.keep_names,
         manifest_path: raw.manifest_path,
         cargo_args: raw.cargo_args,
     }))

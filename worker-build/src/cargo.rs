@@ -351,6 +351,7 @@ mod tests {
             out_dir: None,
             features: vec!["a,b".to_owned()],
             no_default_features: true,
+            keep_names: false,
             manifest_path: None,
             cargo_args: vec!["--locked".into()],
         };

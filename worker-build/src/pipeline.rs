@@ -40,7 +40,8 @@ pub(crate) fn run(config: &Config) -> Result<()> {
         return Ok(());
     }
     say!("running wasm-bindgen {linked_version}");
-    let generated = bindgen::generate(wasm)?;
+    let strip_names = config.profile == crate::args::Profile::Release && !config.keep_names;
+    let generated = bindgen::generate(wasm, strip_names)?;
     let wasm_size = generated.wasm.len();
     let summary = generated.manifest.to_string();
     let files = output_files(generated);
