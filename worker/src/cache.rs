@@ -2,6 +2,7 @@
 
 use wasm_bindgen::JsCast;
 
+use crate::error::Quoted;
 use crate::sys::global::CACHES;
 use crate::{Error, Request, Response, Result, js};
 
@@ -57,9 +58,9 @@ impl Cache {
     /// Fails when the runtime cannot open the cache.
     pub async fn open(name: String) -> Result<Cache> {
         let promise = CACHES.with(|caches| caches.open(&name));
-        let cache = js::settle(Ok(promise))
-            .await
-            .map_err(|thrown| Error::js(format!("opening cache {name:?} failed"), thrown))?;
+        let cache = js::settle(Ok(promise)).await.map_err(|thrown| {
+            Error::js(format!("opening cache {} failed", Quoted(&name)), thrown)
+        })?;
         Ok(Cache {
             inner: cache.unchecked_into(),
         })
@@ -150,8 +151,8 @@ fn query_options(ignore_method: bool) -> web_sys::CacheQueryOptions {
 
 fn describe(key: &CacheKey<'_>) -> String {
     match key {
-        CacheKey::Url(url) => format!("{url:?}"),
-        CacheKey::Request(request) => format!("{:?}", request.inner().url()),
+        CacheKey::Url(url) => format!("{}", Quoted(url)),
+        CacheKey::Request(request) => Quoted(&request.inner().url()).to_string(),
     }
 }
 

@@ -2,6 +2,8 @@
 
 use std::fmt;
 
+use crate::error::Quoted;
+
 /// A point in time, in milliseconds since the Unix epoch.
 ///
 /// Inside a Worker the clock only advances between I/O operations, as a defence against timing
@@ -42,7 +44,7 @@ impl Date {
         if millis.is_nan() || millis < 0.0 {
             return Err(crate::Error::new(
                 crate::ErrorKind::InvalidInput,
-                format!("invalid date {text:?}: use an RFC 3339 timestamp"),
+                format!("invalid date {}: use an RFC 3339 timestamp", Quoted(text)),
             ));
         }
         Ok(Date {

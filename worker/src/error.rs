@@ -167,6 +167,31 @@ impl StdError for Error {
     }
 }
 
+/// Text in double quotes for error messages, with quotes, backslashes and control characters
+/// escaped as `{:?}` does (other non-printing characters pass through). It leaves out the Unicode
+/// tables that `{:?}` pulls into every module.
+pub(crate) struct Quoted<'a>(pub(crate) &'a str);
+
+impl fmt::Display for Quoted<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        use fmt::Write;
+        f.write_char('"')?;
+        for character in self.0.chars() {
+            match character {
+                '"' => f.write_str("\\\"")?,
+                '\\' => f.write_str("\\\\")?,
+                '\n' => f.write_str("\\n")?,
+                '\r' => f.write_str("\\r")?,
+                '\t' => f.write_str("\\t")?,
+                '\0' => f.write_str("\\0")?,
+                control if control.is_control() => write!(f, "\\u{{{:x}}}", u32::from(control))?,
+                other => f.write_char(other)?,
+            }
+        }
+        f.write_char('"')
+    }
+}
+
 /// An error thrown by JavaScript: its `name`, its `message` and the original value.
 pub struct JsError {
     name: String,
@@ -191,7 +216,7 @@ impl JsError {
             Some(error) => (String::from(error.name()), String::from(error.message())),
             None => match value.as_string() {
                 Some(text) => (String::from("Error"), text),
-                None => (String::from("Error"), format!("{value:?}")),
+                None => (String::from("Error"), crate::js::to_display_string(&value)),
             },
         };
         JsError {
@@ -304,6 +329,20 @@ mod tests {
             "{text}"
         );
         assert!(error.source().is_some());
+    }
+
+    #[test]
+    fn quoted_escapes_like_debug() {
+        for text in [
+            "plain",
+            "with \"quotes\"",
+            "a\nb\r\t\0",
+            "back\\slash",
+            "bell\u{7}",
+            "é✓",
+        ] {
+            assert_eq!(Quoted(text).to_string(), format!("{text:?}"), "{text}");
+        }
     }
 
     #[test]

@@ -17,6 +17,7 @@ use serde::{Deserialize, Serialize};
 use wasm_bindgen::{JsCast, JsValue};
 
 use crate::env::{EnvBinding, cast_if_methods};
+use crate::error::Quoted;
 use crate::streams::ByteStream;
 use crate::sys::kv::KvNamespace;
 use crate::{Error, ErrorKind, Result, js};
@@ -73,9 +74,9 @@ impl KvStore {
     ///
     /// Fails when `value` cannot be serialized.
     pub fn put<T: ToRawKvValue>(&self, key: &str, value: T) -> Result<PutOptionsBuilder> {
-        let value = value
-            .raw_kv_value()
-            .map_err(|error| Error::new(error.kind(), format!("kv put {key:?}: {error}")))?;
+        let value = value.raw_kv_value().map_err(|error| {
+            Error::new(error.kind(), format!("kv put {}: {error}", Quoted(key)))
+        })?;
         Ok(self.put_raw(key, value))
     }
 
@@ -129,7 +130,7 @@ impl KvStore {
     pub async fn delete(&self, key: &str) -> Result<()> {
         js::settle(self.inner.delete(key))
             .await
-            .map_err(|thrown| Error::js(format!("kv delete {key:?} failed"), thrown))?;
+            .map_err(|thrown| Error::js(format!("kv delete {} failed", Quoted(key)), thrown))?;
         Ok(())
     }
 }
@@ -141,8 +142,9 @@ fn check_ttl(what: &str, key: &str, seconds: u64) -> Result<()> {
     Err(Error::new(
         ErrorKind::InvalidInput,
         format!(
-            "kv {what} of {seconds} seconds for {key:?} is below the minimum of \
-             {MIN_TTL_SECONDS} seconds; use {MIN_TTL_SECONDS} or more"
+            "kv {what} of {seconds} seconds for {} is below the minimum of \
+             {MIN_TTL_SECONDS} seconds; use {MIN_TTL_SECONDS} or more",
+            Quoted(key)
         ),
     ))
 }
@@ -210,14 +212,14 @@ impl GetOptionsBuilder {
         let options = self.options(value_type)?;
         js::settle(self.store.get(&self.key, &options))
             .await
-            .map_err(|thrown| Error::js(format!("kv get {:?} failed", self.key), thrown))
+            .map_err(|thrown| Error::js(format!("kv get {} failed", Quoted(&self.key)), thrown))
     }
 
     async fn fetch_with_metadata(&self, value_type: &str) -> Result<(JsValue, JsValue)> {
         let options = self.options(value_type)?;
         let result = js::settle(self.store.get_with_metadata(&self.key, &options))
             .await
-            .map_err(|thrown| Error::js(format!("kv get {:?} failed", self.key), thrown))?;
+            .map_err(|thrown| Error::js(format!("kv get {} failed", Quoted(&self.key)), thrown))?;
         Ok((
             js::property(&result, "value"),
             js::property(&result, "metadata"),
@@ -317,7 +319,10 @@ fn parse_json<T: DeserializeOwned>(key: &str, text: &str) -> Result<T> {
     serde_json::from_str(text).map_err(|error| {
         Error::new(
             ErrorKind::Serialization,
-            format!("kv value of {key:?} is not JSON that fits the requested type"),
+            format!(
+                "kv value of {} is not JSON that fits the requested type",
+                Quoted(key)
+            ),
         )
         .with_source(error)
     })
@@ -327,7 +332,7 @@ fn parse_metadata<M: DeserializeOwned>(key: &str, metadata: &JsValue) -> Result<
     if !present(metadata) {
         return Ok(None);
     }
-    js::from_js(metadata, &format!("metadata of kv key {key:?}")).map(Some)
+    js::from_js(metadata, &format!("metadata of kv key {}", Quoted(key))).map(Some)
 }
 
 /// Reads several keys in one call. Created by [`KvStore::get_bulk`].
@@ -456,7 +461,7 @@ impl PutOptionsBuilder {
     ///
     /// Fails when the metadata cannot be serialized.
     pub fn metadata<T: Serialize>(mut self, metadata: T) -> Result<Self> {
-        let what = format!("metadata of kv key {:?}", self.key);
+        let what = format!("metadata of kv key {}", Quoted(&self.key));
         self.metadata = Some(js::to_js(&metadata, &what)?);
         Ok(self)
     }
@@ -485,7 +490,7 @@ impl PutOptionsBuilder {
         }
         js::settle(self.store.put(&self.key, &self.value, &options))
             .await
-            .map_err(|thrown| Error::js(format!("kv put {:?} failed", self.key), thrown))?;
+            .map_err(|thrown| Error::js(format!("kv put {} failed", Quoted(&self.key)), thrown))?;
         Ok(())
     }
 }

@@ -2,6 +2,7 @@
 
 use wasm_bindgen::{JsCast, JsValue};
 
+use crate::error::Quoted;
 use crate::{Error, ErrorKind, Result, js};
 
 /// A form: text fields and files, in the order they were added.
@@ -125,7 +126,7 @@ fn entry_from(value: JsValue) -> Option<FormEntry> {
 fn form_error(operation: &str, name: &str, thrown: JsValue) -> Error {
     Error::new(
         ErrorKind::InvalidInput,
-        format!("form {operation} of field {name:?} failed"),
+        format!("form {operation} of field {} failed", Quoted(name)),
     )
     .with_js(thrown)
 }
@@ -181,7 +182,10 @@ impl File {
         let buffer = js::settle(Ok(self.inner.array_buffer()))
             .await
             .map_err(|thrown| {
-                Error::js(format!("reading file {:?} failed", self.name()), thrown)
+                Error::js(
+                    format!("reading file {} failed", Quoted(&self.name())),
+                    thrown,
+                )
             })?;
         Ok(js::to_bytes(&buffer))
     }

@@ -5,6 +5,7 @@ use std::fmt;
 use js_sys::Array;
 use wasm_bindgen::{JsCast, JsValue};
 
+use crate::error::Quoted;
 use crate::sys::global::HeadersExt;
 use crate::{Error, ErrorKind, Result};
 
@@ -140,8 +141,9 @@ fn check_name(name: &str) -> Result<()> {
     Err(Error::new(
         ErrorKind::InvalidInput,
         format!(
-            "invalid header name {name:?}: use letters, digits and !#$%&'*+-.^_`|~, \
-             with at least one character"
+            "invalid header name {}: use letters, digits and !#$%&'*+-.^_`|~, \
+             with at least one character",
+            Quoted(name)
         ),
     ))
 }
@@ -149,7 +151,7 @@ fn check_name(name: &str) -> Result<()> {
 fn invalid_header(part: &str, text: &str, thrown: JsValue) -> Error {
     Error::new(
         ErrorKind::InvalidInput,
-        format!("invalid header {part} {text:?}"),
+        format!("invalid header {part} {}", Quoted(text)),
     )
     .with_js(thrown)
 }
@@ -158,8 +160,10 @@ fn rejected_write(name: &str, value: &str, thrown: JsValue) -> Error {
     Error::new(
         ErrorKind::InvalidInput,
         format!(
-            "cannot set header {name:?} to {value:?} (invalid name or value, \
-             or the headers of an incoming request, which are immutable)"
+            "cannot set header {} to {} (invalid name or value, \
+             or the headers of an incoming request, which are immutable)",
+            Quoted(name),
+            Quoted(value)
         ),
     )
     .with_js(thrown)

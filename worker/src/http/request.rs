@@ -6,6 +6,7 @@ use std::fmt;
 use serde::de::DeserializeOwned;
 use wasm_bindgen::JsCast;
 
+use crate::error::Quoted;
 use crate::http::cf::Cf;
 use crate::http::form_data::FormData;
 use crate::http::percent::invalid_query_part;
@@ -43,7 +44,11 @@ impl Request {
             .map_err(|thrown| {
                 Error::new(
                     ErrorKind::InvalidInput,
-                    format!("cannot create a {} request for {url:?}", init.method),
+                    format!(
+                        "cannot create a {} request for {}",
+                        init.method,
+                        Quoted(url)
+                    ),
                 )
                 .with_js(thrown)
             })?;
@@ -80,7 +85,7 @@ impl Request {
         Url::parse(&url).map_err(|error| {
             Error::new(
                 ErrorKind::InvalidInput,
-                format!("invalid request URL {url:?}"),
+                format!("invalid request URL {}", Quoted(&url)),
             )
             .with_source(error)
         })
@@ -104,9 +109,10 @@ impl Request {
             return Err(Error::new(
                 ErrorKind::Serialization,
                 format!(
-                    "query string {:?} is not valid UTF-8 once decoded (at {part:?}); \
+                    "query string {} is not valid UTF-8 once decoded (at {}); \
                      percent-encode text as UTF-8",
-                    query_of(&url)
+                    Quoted(query_of(&url)),
+                    Quoted(part)
                 ),
             ));
         }
@@ -114,8 +120,8 @@ impl Request {
             Error::new(
                 ErrorKind::Serialization,
                 format!(
-                    "query string {:?} does not fit the requested type",
-                    query_of(&url)
+                    "query string {} does not fit the requested type",
+                    Quoted(query_of(&url))
                 ),
             )
             .with_source(error)

@@ -29,6 +29,7 @@ use std::rc::Rc;
 
 use pattern::Pattern;
 
+use crate::error::Quoted;
 use crate::{
     Env, Error, ErrorKind, Fetcher, KvStore, Method, Request, Response, Result, Secret, Var,
 };
@@ -278,9 +279,10 @@ impl<'a, D: 'a> Router<'a, D> {
             let error = Error::new(
                 ErrorKind::Route,
                 format!(
-                    "route pattern {pattern:?} conflicts with {:?}: both match the same paths \
+                    "route pattern {} conflicts with {}: both match the same paths \
                      for the same method; remove one or make them differ",
-                    route.pattern.text()
+                    Quoted(pattern),
+                    Quoted(route.pattern.text())
                 ),
             );
             self.error.get_or_insert(error);

@@ -5,6 +5,7 @@
 
 use std::collections::HashMap;
 
+use crate::error::Quoted;
 use crate::http::percent::percent_decode;
 use crate::{Error, ErrorKind, Result};
 
@@ -41,7 +42,7 @@ impl Pattern {
             let segment = parse_segment(text, part, index + 1 == parts.len())?;
             if let Segment::Param(name) | Segment::Rest(name) = &segment {
                 if names.contains(&name.as_str()) {
-                    let reason = format!("the parameter name {name:?} is used twice");
+                    let reason = format!("the parameter name {} is used twice", Quoted(name));
                     return Err(invalid(text, &reason));
                 }
                 names.push(&part[1..]);
@@ -126,7 +127,8 @@ fn parse_segment(pattern: &str, part: &str, last: bool) -> Result<Segment> {
     }
     if part.contains([':', '*']) {
         let reason = format!(
-            "segment {part:?} mixes text with a parameter; a parameter must be a whole segment"
+            "segment {} mixes text with a parameter; a parameter must be a whole segment",
+            Quoted(part)
         );
         return Err(invalid(pattern, &reason));
     }
@@ -141,14 +143,17 @@ fn check_name(pattern: &str, name: &str) -> Result<()> {
     if valid {
         return Ok(());
     }
-    let reason = format!("invalid parameter name {name:?}: use letters, digits and underscores");
+    let reason = format!(
+        "invalid parameter name {}: use letters, digits and underscores",
+        Quoted(name)
+    );
     Err(invalid(pattern, &reason))
 }
 
 fn invalid(pattern: &str, reason: &str) -> Error {
     Error::new(
         ErrorKind::Route,
-        format!("invalid route pattern {pattern:?}: {reason}"),
+        format!("invalid route pattern {}: {reason}", Quoted(pattern)),
     )
 }
 
