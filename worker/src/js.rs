@@ -82,6 +82,12 @@ pub(crate) fn to_uint8_array(bytes: &[u8]) -> Uint8Array {
     Uint8Array::from(bytes)
 }
 
+/// Converts any value to text as JavaScript's `String(value)` does; a value whose `toString`
+/// throws reads as `[unprintable value]`.
+pub(crate) fn to_display_string(value: &JsValue) -> String {
+    crate::sys::global::to_string(value).unwrap_or_else(|_| String::from("[unprintable value]"))
+}
+
 /// Describes a JavaScript value for an error message: its constructor name or its type.
 pub(crate) fn describe(value: &JsValue) -> String {
     if value.is_undefined() {

@@ -16,7 +16,6 @@ use std::task::{Context, Poll, RawWaker, RawWakerVTable, Waker};
 
 use js_sys::{Function, Promise};
 use wasm_bindgen::JsValue;
-use wasm_bindgen::prelude::Closure;
 
 type TaskFuture = Pin<Box<dyn Future<Output = ()>>>;
 
@@ -88,13 +87,11 @@ pub(crate) fn spawn_promise<F>(future: F, on_trap: fn(&Function, &Function, &str
 where
     F: Future<Output = Result<JsValue, JsValue>> + 'static,
 {
-    let mut functions = None;
-    let promise = Promise::new(&mut |resolve, reject| functions = Some((resolve, reject)));
-    // The promise executor runs synchronously inside the constructor, so this is always `Some`.
-    let Some((resolve, reject)) = functions else {
-        return promise;
-    };
-    let settle = Rc::new((resolve, reject));
+    // `withResolvers` instead of `new Promise(executor)` keeps the closure machinery that an
+    // executor callback needs out of modules that do not otherwise use it.
+    let resolvers = crate::sys::global::promise_with_resolvers();
+    let promise = resolvers.promise();
+    let settle = Rc::new((resolvers.resolve(), resolvers.reject()));
     let on_trap_settle = settle.clone();
     let run = async move {
         let (resolve, reject) = &*settle;
@@ -133,17 +130,13 @@ fn schedule_drain() {
     }
 }
 
-/// Schedules a drain without the shim, for modules loaded by something other than worker-build.
+/// Reports a module that runs without the worker-build shim, which is the only caller of
+/// `__worker_init`: without it nothing would ever poll the tasks, so they cannot run.
 fn schedule_fallback() {
-    thread_local! {
-        static CALLBACK: Closure<dyn FnMut(JsValue)> = Closure::new(|_: JsValue| {
-            drain();
-        });
-    }
-    CALLBACK.with(|callback| {
-        let _ = Promise::resolve(&JsValue::UNDEFINED).then(callback);
-    });
-    // Without the shim nothing can replace the instance, so the return value of `drain` is unused.
+    crate::console::error(
+        "worker: the runtime was not initialized, so async handlers cannot run; \
+         build the worker with worker-build and load its build/index.js",
+    );
 }
 
 /// Polls queued tasks until the queue is empty, and returns whether the shim should replace

@@ -14,6 +14,21 @@ extern "C" {
     #[wasm_bindgen(js_namespace = console, js_name = error)]
     pub(crate) fn console_error(message: &str);
 
+    /// `Promise.withResolvers()`: a pending promise and the functions that settle it.
+    #[wasm_bindgen(js_namespace = Promise, js_name = withResolvers)]
+    pub(crate) fn promise_with_resolvers() -> PromiseResolvers;
+    pub(crate) type PromiseResolvers;
+    #[wasm_bindgen(method, getter)]
+    pub(crate) fn promise(this: &PromiseResolvers) -> Promise;
+    #[wasm_bindgen(method, getter)]
+    pub(crate) fn resolve(this: &PromiseResolvers) -> Function;
+    #[wasm_bindgen(method, getter)]
+    pub(crate) fn reject(this: &PromiseResolvers) -> Function;
+
+    /// `String(value)`.
+    #[wasm_bindgen(catch, js_name = String)]
+    pub(crate) fn to_string(value: &JsValue) -> Result<String, JsValue>;
+
     #[wasm_bindgen(js_name = setTimeout)]
     pub(crate) fn set_timeout(callback: &Function, milliseconds: f64) -> JsValue;
     #[wasm_bindgen(js_name = clearTimeout)]
