@@ -82,7 +82,11 @@ test("through a service binding the caller sees the callee's status and message"
   const common = { ...source, bindings, kvNamespaces: { KV: "kv" }, outboundService: upstream };
   const pair = new Miniflare({
     workers: [
-      { ...common, name: "caller", serviceBindings: { CALLEE: "callee" } },
+      {
+        ...common,
+        name: "caller",
+        serviceBindings: { CALLEE: { name: "callee", props: { user: "ana", level: 3 } } },
+      },
       { ...common, name: "callee" },
     ],
   });
@@ -101,6 +105,13 @@ test("through a service binding the caller sees the callee's status and message"
     assert.deepEqual(missing, { status: 404, body: "Not Found" });
     const panicked = await call("/panic");
     assert.deepEqual(panicked, { status: 500, body: "Internal Server Error" });
+    assert.deepEqual(await call("/context/props"), {
+      status: 200,
+      body: '{"level":3,"user":"ana"}',
+    });
+    const mismatch = await call("/context/props-mismatch");
+    assert.equal(mismatch.status, 500);
+    assert.match(mismatch.body, /ctx.props does not fit the requested type/);
     const wrong = await pair.dispatchFetch("http://caller.test/service/missing");
     assert.equal(wrong.status, 500);
     assert.match(await wrong.text(), /binding "KV" is not a service binding \(Fetcher\)/);

@@ -109,6 +109,12 @@ pub(crate) fn routes(router: Routes<'_>) -> Routes<'_> {
             });
             Response::ok("scheduled")
         })
+        .get("/context/props", |_, ctx| {
+            Response::from_json(&ctx.data.props::<serde_json::Value>()?)
+        })
+        .get("/context/props-mismatch", |_, ctx| {
+            Response::from_json(&ctx.data.props::<Vec<u8>>()?)
+        })
         .get("/context/pass-through", |_, ctx| {
             ctx.data.pass_through_on_exception();
             Response::ok("passing through")
