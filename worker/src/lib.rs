@@ -64,6 +64,7 @@ pub use http::request_init::{RequestInit, RequestRedirect};
 pub use http::response::{IntoResponse, Response, ResponseBody, ResponseBuilder};
 pub use kv::KvStore;
 pub use router::{RouteContext, Router};
+pub use runtime::{RuntimeStats, runtime_stats};
 pub use schedule::{ScheduleContext, ScheduledEvent};
 pub use streams::ByteStream;
 pub use url::Url;

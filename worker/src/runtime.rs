@@ -213,6 +213,46 @@ pub(crate) fn recover(trap_message: String) -> bool {
     reset_due()
 }
 
+/// Figures about the runtime of this wasm instance, for health checks and leak hunting.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct RuntimeStats {
+    /// The size of the wasm linear memory, in bytes. It only grows: the high-water mark.
+    pub wasm_memory_bytes: usize,
+    /// JavaScript values that Rust code currently holds (request, response and binding objects,
+    /// closures), counted by wasm-bindgen.
+    pub live_js_values: u32,
+    /// Tasks not yet finished, plus Rust streams that JavaScript is still reading.
+    pub live_tasks: usize,
+    /// Traps (panics and real ones) since this instance started.
+    pub traps: u32,
+}
+
+/// Returns figures about the runtime of this instance.
+///
+/// ```no_run
+/// let stats = worker::runtime_stats();
+/// worker::console_log!("{} bytes of wasm memory", stats.wasm_memory_bytes);
+/// ```
+pub fn runtime_stats() -> RuntimeStats {
+    RuntimeStats {
+        wasm_memory_bytes: memory_bytes(),
+        live_js_values: wasm_bindgen::externref_heap_live_count(),
+        live_tasks: LIVE.get(),
+        traps: TRAPS.get(),
+    }
+}
+
+#[cfg(target_arch = "wasm32")]
+fn memory_bytes() -> usize {
+    core::arch::wasm32::memory_size(0) * 65536
+}
+
+#[cfg(not(target_arch = "wasm32"))]
+fn memory_bytes() -> usize {
+    0
+}
+
 /// Stores the shim's scheduler and installs the panic hook.
 pub(crate) fn init(scheduler: Function) {
     SCHEDULER.with(|slot| *slot.borrow_mut() = Some(scheduler));

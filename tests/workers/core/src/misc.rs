@@ -219,6 +219,15 @@ pub(crate) fn routes(router: Routes<'_>) -> Routes<'_> {
         .get("/memory", |_, _| {
             Response::ok(wasm_memory_bytes().to_string())
         })
+        .get("/stats", |_, _| {
+            let stats = worker::runtime_stats();
+            Response::from_json(&json!({
+                "wasm_memory_bytes": stats.wasm_memory_bytes,
+                "live_js_values": stats.live_js_values,
+                "live_tasks": stats.live_tasks,
+                "traps": stats.traps,
+            }))
+        })
         .get_async("/service/call", |req, ctx| async move {
             let target: Target = req.query()?;
             let callee = ctx.service("CALLEE")?;
