@@ -6,7 +6,7 @@ use serde::de::DeserializeOwned;
 use wasm_bindgen::{JsCast, JsValue};
 
 use crate::js;
-use crate::{Error, ErrorKind, Fetcher, KvStore, Result};
+use crate::{Bucket, Error, ErrorKind, Fetcher, KvStore, Result};
 
 /// The bindings, variables and secrets configured for the worker in `wrangler.toml`.
 ///
@@ -114,6 +114,15 @@ impl Env {
     ///
     /// Fails when no binding has this name or when it cannot answer requests.
     pub fn assets(&self, name: &str) -> Result<Fetcher> {
+        self.get_binding(name)
+    }
+
+    /// Returns the R2 bucket bound as `name`.
+    ///
+    /// # Errors
+    ///
+    /// Fails when no binding has this name or when it is not an R2 bucket.
+    pub fn bucket(&self, name: &str) -> Result<Bucket> {
         self.get_binding(name)
     }
 

@@ -51,6 +51,9 @@ pub enum ErrorKind {
     InvalidInput,
     /// A message written by user code, such as `Err("not allowed".into())`.
     Message,
+    /// A conditional write did not happen because its precondition did not hold, such as an
+    /// R2 put with `only_if`.
+    PreconditionFailed,
 }
 
 impl Error {

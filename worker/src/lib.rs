@@ -35,6 +35,7 @@ mod fetcher;
 mod http;
 mod js;
 pub mod kv;
+pub mod r2;
 mod router;
 mod runtime;
 mod schedule;
@@ -63,10 +64,15 @@ pub use http::request::{FromRequest, Request};
 pub use http::request_init::{RequestInit, RequestRedirect};
 pub use http::response::{IntoResponse, Response, ResponseBody, ResponseBuilder};
 pub use kv::KvStore;
+pub use r2::{
+    Bucket, Checksum, Conditional, CreateMultipartUploadOptionsBuilder, Data, GetOptionsBuilder,
+    HttpMetadata, Include, ListOptionsBuilder, MultipartUpload, Object, ObjectBody, Objects,
+    PutOptionsBuilder, R2Checksums, Range, StorageClass, UploadedPart,
+};
 pub use router::{RouteContext, Router};
 pub use runtime::{RuntimeStats, runtime_stats};
 pub use schedule::{ScheduleContext, ScheduledEvent};
-pub use streams::ByteStream;
+pub use streams::{ByteStream, FixedLengthStream};
 pub use url::Url;
 
 pub use worker_macros::event;

@@ -188,3 +188,78 @@ extern "C" {
     #[wasm_bindgen(method, catch)]
     fn error(this: &StreamController, reason: &JsValue) -> Result<(), JsValue>;
 }
+
+/// A Rust stream of byte chunks with a length known in advance, for R2 puts and multipart
+/// parts, which accept a stream only when its length is known.
+///
+/// The runtime checks the length: a stream that ends early or runs long fails the upload with
+/// the runtime's error, and nothing is stored.
+///
+/// ```no_run
+/// use futures_util::stream;
+/// use worker::{Data, FixedLengthStream};
+///
+/// # async fn run(bucket: worker::Bucket) -> worker::Result<()> {
+/// let chunks = (0..4).map(|_| Ok(vec![0_u8; 1024]));
+/// let stream = FixedLengthStream::wrap(stream::iter(chunks), 4096);
+/// bucket.put("zeros.bin", Data::Stream(stream)).execute().await?;
+/// # Ok(())
+/// # }
+/// ```
+pub struct FixedLengthStream {
+    length: u64,
+    inner: Pin<Box<dyn Stream<Item = Result<Vec<u8>>>>>,
+}
+
+impl FixedLengthStream {
+    /// Wraps `stream`, which must produce exactly `length` bytes.
+    pub fn wrap(stream: impl Stream<Item = Result<Vec<u8>>> + 'static, length: u64) -> Self {
+        FixedLengthStream {
+            length,
+            inner: Box::pin(stream),
+        }
+    }
+
+    /// Returns the length the stream was declared with.
+    pub fn length(&self) -> u64 {
+        self.length
+    }
+
+    /// Exposes the stream as the readable half of the runtime's `FixedLengthStream`, which
+    /// gives R2 the length and enforces it.
+    pub(crate) fn into_readable_stream(self) -> Result<ReadableStream> {
+        let length = self.length;
+        let source = to_readable_stream(self.inner)?;
+        let fixed = JsFixedLengthStream::new(&js_sys::BigInt::from(length).into())
+            .map_err(|thrown| Error::js("creating a FixedLengthStream failed", thrown))?;
+        source
+            .unchecked_ref::<ReadableStreamExt>()
+            .pipe_through(&fixed)
+            .map_err(|thrown| Error::js("piping into a FixedLengthStream failed", thrown))
+    }
+}
+
+impl std::fmt::Debug for FixedLengthStream {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("FixedLengthStream")
+            .field("length", &self.length)
+            .finish_non_exhaustive()
+    }
+}
+
+#[wasm_bindgen]
+extern "C" {
+    /// The runtime's `FixedLengthStream`, a `TransformStream` that declares its length.
+    #[wasm_bindgen(js_name = FixedLengthStream)]
+    type JsFixedLengthStream;
+    #[wasm_bindgen(constructor, catch, js_class = FixedLengthStream)]
+    fn new(length: &JsValue) -> Result<JsFixedLengthStream, JsValue>;
+
+    #[wasm_bindgen(extends = ReadableStream)]
+    type ReadableStreamExt;
+    #[wasm_bindgen(method, catch, js_name = pipeThrough)]
+    fn pipe_through(
+        this: &ReadableStreamExt,
+        transform: &JsFixedLengthStream,
+    ) -> Result<ReadableStream, JsValue>;
+}

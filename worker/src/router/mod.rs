@@ -31,7 +31,7 @@ use pattern::Pattern;
 
 use crate::error::Quoted;
 use crate::{
-    Env, Error, ErrorKind, Fetcher, KvStore, Method, Request, Response, Result, Secret, Var,
+    Bucket, Env, Error, ErrorKind, Fetcher, KvStore, Method, Request, Response, Result, Secret, Var,
 };
 
 type BoxedFuture<'a> = Pin<Box<dyn Future<Output = Result<Response>> + 'a>>;
@@ -99,6 +99,15 @@ impl<D> RouteContext<D> {
     /// Fails when the binding is missing or cannot answer requests.
     pub fn service(&self, name: &str) -> Result<Fetcher> {
         self.env.service(name)
+    }
+
+    /// Returns the R2 bucket bound as `name`; see [`Env::bucket`].
+    ///
+    /// # Errors
+    ///
+    /// Fails when the binding is missing or not an R2 bucket.
+    pub fn bucket(&self, name: &str) -> Result<Bucket> {
+        self.env.bucket(name)
     }
 
     /// Returns the string variable `name`; see [`Env::var`].

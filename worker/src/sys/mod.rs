@@ -8,3 +8,4 @@
 pub(crate) mod context;
 pub(crate) mod global;
 pub(crate) mod kv;
+pub(crate) mod r2;
