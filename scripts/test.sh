@@ -15,7 +15,8 @@ cargo fmt --all --check
 
 step "clippy"
 cargo clippy --workspace --all-targets --locked -- -D warnings
-cargo clippy --target wasm32-unknown-unknown --locked -p worker -p hello -p kv-counter \
+cargo clippy --target wasm32-unknown-unknown --locked -p worker \
+  $(for dir in examples/*/; do printf -- '-p %s ' "$(basename "$dir")"; done) \
   $(for dir in tests/workers/*/; do printf -- '-p %s-worker ' "$(basename "$dir")"; done) \
   -- -D warnings
 

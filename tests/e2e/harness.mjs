@@ -55,10 +55,18 @@ export const bindings = {
 
 /** The Miniflare options that load the build output of test worker `name`. */
 export function workerSource(name) {
-  const dir = buildDir(name);
+  return buildOutputSource(buildDir(name));
+}
+
+/** The Miniflare options that load the build output of the example in examples/`name`. */
+export function exampleSource(name) {
+  return buildOutputSource(path.join(root, "examples", name, "build"));
+}
+
+function buildOutputSource(dir) {
   if (!existsSync(path.join(dir, "index.js"))) {
     throw new Error(
-      `no build output in ${dir}: run scripts/test.sh, which builds the test workers first`,
+      `no build output in ${dir}: run scripts/test.sh, which builds the test workers and examples first`,
     );
   }
   return {
