@@ -7,10 +7,13 @@ if ! rustup target list --installed 2>/dev/null | grep -qx wasm32-unknown-unknow
   rustup target add wasm32-unknown-unknown
 fi
 
-# npm ci wipes node_modules, so it only runs when the lockfile changed since the last install.
-if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+# npm ci wipes node_modules, so it only runs when package-lock.json differs from the one of the
+# last install (compared by content: a fresh checkout has a new modification time).
+installed_lock=node_modules/.installed-package-lock.json
+if ! cmp -s package-lock.json "$installed_lock"; then
   echo "setup: installing npm packages with npm ci" >&2
   npm ci --no-audit --no-fund
+  cp package-lock.json "$installed_lock"
 fi
 
 export WRANGLER_SEND_METRICS=false
