@@ -728,5 +728,5 @@ describe("multipart upload", () => {
 
 test("binding of another type is an error", async () => {
   const body = await callError("/wrong-type");
-  assert.match(body, /binding "NOT_A_BUCKET" is not a R2 bucket \(found KvNamespace\)/);
+  assert.match(body, /binding "NOT_A_BUCKET" is not an R2 bucket \(found KvNamespace\)/);
 });

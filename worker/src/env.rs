@@ -168,10 +168,27 @@ fn wrong_type(name: &str, expected: &str, found: &JsValue) -> Error {
     Error::new(
         ErrorKind::Binding,
         format!(
-            "binding \"{name}\" is not a {expected} (found {}); check its type in wrangler.toml",
+            "binding \"{name}\" is not {} {expected} (found {}); check its type in wrangler.toml",
+            article(expected),
             js::describe(found)
         ),
     )
+}
+
+/// Returns the indefinite article for `noun`: "an" before a vowel sound, which includes
+/// abbreviations read letter by letter such as "R2" or "SQL".
+fn article(noun: &str) -> &'static str {
+    let mut letters = noun.chars();
+    let first = letters.next().unwrap_or('x');
+    let abbreviation = letters
+        .next()
+        .is_some_and(|second| second.is_ascii_digit() || second.is_ascii_uppercase());
+    let vowel_sound = if abbreviation {
+        "AEFHILMNORSX".contains(first)
+    } else {
+        "aeiouAEIOU".contains(first)
+    };
+    if vowel_sound { "an" } else { "a" }
 }
 
 /// A kind of binding that [`Env::get_binding`] can look up.
@@ -263,6 +280,15 @@ impl fmt::Debug for Secret {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn article_follows_sound() {
+        assert_eq!(article("R2 bucket"), "an");
+        assert_eq!(article("KV namespace"), "a");
+        assert_eq!(article("D1 database"), "a");
+        assert_eq!(article("string variable"), "a");
+        assert_eq!(article("object"), "an");
+    }
 
     #[test]
     fn secret_debug_hides_value() {
