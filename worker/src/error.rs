@@ -117,10 +117,27 @@ impl Error {
     /// any extra properties survive a round trip through Rust; other errors become a new
     /// `Error` whose message is this error's text.
     pub fn into_js(self) -> JsValue {
+        let text = self.to_string();
         match self.inner.source {
             Some(Source::Js(js)) if self.inner.message.is_empty() => js.value.0,
-            _ => js_sys::Error::new(&self.to_string()).into(),
+            // The runtime passes only the built-in error types across RPC, so the new error
+            // takes the cause's type: a `TypeError` from the runtime stays a `TypeError`.
+            Some(Source::Js(js)) => builtin_error(&js.name, &text),
+            _ => js_sys::Error::new(&text).into(),
         }
+    }
+}
+
+/// Creates an error of the built-in type called `name`, or a plain `Error` for other names.
+fn builtin_error(name: &str, message: &str) -> JsValue {
+    match name {
+        "TypeError" => js_sys::TypeError::new(message).into(),
+        "RangeError" => js_sys::RangeError::new(message).into(),
+        "SyntaxError" => js_sys::SyntaxError::new(message).into(),
+        "ReferenceError" => js_sys::ReferenceError::new(message).into(),
+        "EvalError" => js_sys::EvalError::new(message).into(),
+        "URIError" => js_sys::UriError::new(message).into(),
+        _ => js_sys::Error::new(message).into(),
     }
 }
 
