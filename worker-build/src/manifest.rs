@@ -43,12 +43,42 @@ impl Handler {
     }
 }
 
-/// A Durable Object class: the name the shim exports and the methods it forwards.
+/// A Durable Object class: the name the shim exports, the runtime handlers it forwards and its
+/// RPC methods.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct DurableObject {
     pub(crate) class: String,
-    pub(crate) methods: Vec<String>,
+    /// Handlers from [`DURABLE_OBJECT_HANDLERS`], in manifest order.
+    pub(crate) handlers: Vec<String>,
+    /// RPC methods, in manifest order over all `durable-object-rpc` lines of the class.
+    pub(crate) rpc_methods: Vec<String>,
 }
+
+impl DurableObject {
+    /// Returns the glue export that creates the Rust object.
+    pub(crate) fn constructor_export(&self) -> String {
+        format!("__worker_do_{}", self.class)
+    }
+
+    /// Returns the glue export behind handler or RPC method `member`.
+    pub(crate) fn member_export(&self, member: &str) -> String {
+        format!("__worker_do_{}_{member}", self.class)
+    }
+}
+
+/// The methods the Workers runtime calls on a Durable Object class by name.
+pub(crate) const DURABLE_OBJECT_HANDLERS: &[&str] = &[
+    "fetch",
+    "alarm",
+    "webSocketMessage",
+    "webSocketClose",
+    "webSocketError",
+];
+
+/// Names an RPC method cannot have besides the handlers: names the generated class uses
+/// itself, the properties of a stub, and `then`, which would make every stub look like a
+/// promise.
+const RESERVED_RPC_NAMES: &[&str] = &["constructor", "ctx", "env", "then", "id", "name", "connect"];
 
 /// The parsed manifest, with repeated identical lines merged.
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
@@ -58,6 +88,8 @@ pub(crate) struct Manifest {
     /// Names of the glue exports to call once after instantiation, in section order.
     pub(crate) start: Vec<String>,
     pub(crate) durable_objects: Vec<DurableObject>,
+    /// Durable Object lines collected during parsing.
+    pending: Vec<PendingObject>,
 }
 
 impl Manifest {
@@ -82,6 +114,7 @@ impl Manifest {
         for line in text.split('\n') {
             manifest.add_line(line)?;
         }
+        manifest.finish_durable_objects()?;
         manifest.handlers.sort();
         Ok(manifest)
     }
@@ -103,8 +136,12 @@ impl Manifest {
                     self.start.push((*name).to_owned());
                 }
             }
-            ["durable-object", class, methods] => self.add_durable_object(class, methods, line)?,
-            [first, ..] if first == &"start" || first == &"durable-object" => {
+            ["durable-object", class] => self.add_durable_object(class, "", line)?,
+            ["durable-object", class, handlers] => {
+                self.add_durable_object(class, handlers, line)?
+            }
+            ["durable-object-rpc", class, methods] => self.add_rpc_methods(class, methods, line)?,
+            [first, ..] if matches!(*first, "start" | "durable-object" | "durable-object-rpc") => {
                 bail!(
                     "malformed line {line:?} in the {SECTION} section; {}",
                     LINE_FORMATS
@@ -119,53 +156,164 @@ impl Manifest {
         Ok(())
     }
 
-    fn add_durable_object(&mut self, class: &str, methods: &str, line: &str) -> Result<()> {
-        check_identifier(class, line)?;
-        if RESERVED_WORDS.contains(&class) {
+    fn add_durable_object(&mut self, class: &str, handlers: &str, line: &str) -> Result<()> {
+        check_class(class, line)?;
+        let handlers = split_names(handlers, line)?;
+        if let Some(unknown) = handlers
+            .iter()
+            .find(|handler| !DURABLE_OBJECT_HANDLERS.contains(&handler.as_str()))
+        {
             bail!(
-                "Durable Object class name `{class}` is a JavaScript reserved word; rename the type"
+                "unknown Durable Object handler `{unknown}` in line {line:?}; expected one of {}",
+                DURABLE_OBJECT_HANDLERS.join(", ")
             );
         }
-        if class.starts_with("__") || TOP_LEVEL_NAMES.contains(&class) {
-            bail!(
-                "Durable Object class name `{class}` is taken by the generated index.js; rename the type"
-            );
+        let object = self.durable_object_mut(class);
+        match &object.handlers {
+            Some(existing) if *existing == handlers => {}
+            Some(existing) => bail!(
+                "Durable Object class `{class}` is declared twice with different handlers \
+                 ({} and {}); give one of the types another name",
+                existing.join(","),
+                handlers.join(",")
+            ),
+            None => object.handlers = Some(handlers),
         }
-        let methods: Vec<String> = methods.split(',').map(str::to_owned).collect();
-        for (index, method) in methods.iter().enumerate() {
-            check_identifier(method, line)?;
-            if method == "constructor" {
+        Ok(())
+    }
+
+    fn add_rpc_methods(&mut self, class: &str, methods: &str, line: &str) -> Result<()> {
+        check_class(class, line)?;
+        let methods = split_names(methods, line)?;
+        if methods.is_empty() {
+            bail!("malformed line {line:?} in the {SECTION} section; {LINE_FORMATS}");
+        }
+        for method in &methods {
+            if DURABLE_OBJECT_HANDLERS.contains(&method.as_str())
+                || RESERVED_RPC_NAMES.contains(&method.as_str())
+            {
                 bail!(
-                    "Durable Object method `constructor` in line {line:?} is reserved by JavaScript classes"
+                    "`{method}` in line {line:?} cannot be an RPC method name; rename the method"
                 );
             }
-            if methods[..index].contains(method) {
-                bail!("Durable Object method `{method}` is listed twice in line {line:?}");
+        }
+        let object = self.durable_object_mut(class);
+        // A repeated identical line comes from the same crate linked twice.
+        if object.rpc_lines.contains(&methods) {
+            return Ok(());
+        }
+        for method in &methods {
+            if object
+                .rpc_lines
+                .iter()
+                .flatten()
+                .any(|known| known == method)
+            {
+                bail!(
+                    "RPC method `{method}` of Durable Object class `{class}` is declared in two \
+                     `impl` blocks; rename one of them"
+                );
             }
         }
-        match self
-            .durable_objects
-            .iter()
-            .find(|object| object.class == class)
-        {
-            Some(existing) if existing.methods == methods => {}
-            Some(existing) => bail!(
-                "Durable Object class `{class}` is declared twice with different methods \
-                 ({} and {}); give one of the types another name",
-                existing.methods.join(","),
-                methods.join(",")
-            ),
-            None => self.durable_objects.push(DurableObject {
-                class: class.to_owned(),
-                methods,
-            }),
+        object.rpc_lines.push(methods);
+        Ok(())
+    }
+
+    fn durable_object_mut(&mut self, class: &str) -> &mut PendingObject {
+        let index = match self.pending.iter().position(|object| object.class == class) {
+            Some(index) => index,
+            None => {
+                self.pending.push(PendingObject {
+                    class: class.to_owned(),
+                    handlers: None,
+                    rpc_lines: Vec::new(),
+                });
+                self.pending.len() - 1
+            }
+        };
+        &mut self.pending[index]
+    }
+
+    /// Turns the collected lines into [`DurableObject`]s and checks them as a whole.
+    fn finish_durable_objects(&mut self) -> Result<()> {
+        for object in std::mem::take(&mut self.pending) {
+            let Some(handlers) = object.handlers else {
+                bail!(
+                    "Durable Object class `{}` has RPC methods but no `durable-object` line; \
+                     put #[durable_object] on its `impl DurableObject` block",
+                    object.class
+                );
+            };
+            self.durable_objects.push(DurableObject {
+                class: object.class,
+                handlers,
+                rpc_methods: object.rpc_lines.into_iter().flatten().collect(),
+            });
+        }
+        self.check_export_names()
+    }
+
+    /// Two classes whose names contain `_` can map to the same glue export, such as class `A`
+    /// with method `b_c` and class `A_b` with method `c`.
+    fn check_export_names(&self) -> Result<()> {
+        let mut seen = std::collections::HashMap::new();
+        for object in &self.durable_objects {
+            let members = object.handlers.iter().chain(&object.rpc_methods);
+            let exports = std::iter::once(object.constructor_export())
+                .chain(members.map(|member| object.member_export(member)));
+            for export in exports {
+                if let Some(other) = seen.insert(export.clone(), object.class.clone()) {
+                    bail!(
+                        "Durable Object classes `{other}` and `{}` both need the export \
+                         `{export}`; rename one of the types or the method",
+                        object.class
+                    );
+                }
+            }
         }
         Ok(())
     }
 }
 
+/// A Durable Object class while its lines are being collected.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+struct PendingObject {
+    class: String,
+    handlers: Option<Vec<String>>,
+    rpc_lines: Vec<Vec<String>>,
+}
+
+fn check_class(class: &str, line: &str) -> Result<()> {
+    check_identifier(class, line)?;
+    if RESERVED_WORDS.contains(&class) {
+        bail!("Durable Object class name `{class}` is a JavaScript reserved word; rename the type");
+    }
+    if class.starts_with("__") || TOP_LEVEL_NAMES.contains(&class) {
+        bail!(
+            "Durable Object class name `{class}` is taken by the generated index.js; rename the type"
+        );
+    }
+    Ok(())
+}
+
+/// Splits a comma-separated list of JavaScript names; the empty string is the empty list.
+fn split_names(list: &str, line: &str) -> Result<Vec<String>> {
+    if list.is_empty() {
+        return Ok(Vec::new());
+    }
+    let names: Vec<String> = list.split(',').map(str::to_owned).collect();
+    for (index, name) in names.iter().enumerate() {
+        check_identifier(name, line)?;
+        if names[..index].contains(name) {
+            bail!("Durable Object method `{name}` is listed twice in line {line:?}");
+        }
+    }
+    Ok(names)
+}
+
 const LINE_FORMATS: &str = "expected `fetch`, `scheduled`, `queue`, `email`, `tail`, \
-                            `start NAME` or `durable-object CLASS METHOD,METHOD,...`";
+                            `start NAME`, `durable-object CLASS [HANDLER,...]` or \
+                            `durable-object-rpc CLASS METHOD,...`";
 
 fn handler_named(name: &str) -> Option<Handler> {
     Handler::ALL
@@ -272,7 +420,8 @@ mod tests {
     #[test]
     fn every_line_kind() {
         let manifest = Manifest::parse(
-            b"tail\nfetch\nstart main_start\ndurable-object Room fetch,alarm,join\nqueue\n",
+            b"tail\nfetch\nstart main_start\ndurable-object Room fetch,alarm\nqueue\n\
+              durable-object-rpc Room join\n",
         )
         .unwrap();
         assert_eq!(
@@ -284,7 +433,8 @@ mod tests {
             manifest.durable_objects,
             [DurableObject {
                 class: "Room".to_owned(),
-                methods: vec!["fetch".to_owned(), "alarm".to_owned(), "join".to_owned()],
+                handlers: vec!["fetch".to_owned(), "alarm".to_owned()],
+                rpc_methods: vec!["join".to_owned()],
             }]
         );
     }
@@ -302,8 +452,67 @@ mod tests {
 
     #[test]
     fn reserved_word_as_method_is_allowed() {
-        let manifest = Manifest::parse(b"durable-object Store fetch,delete\n").unwrap();
-        assert_eq!(manifest.durable_objects[0].methods, ["fetch", "delete"]);
+        let manifest =
+            Manifest::parse(b"durable-object Store fetch\ndurable-object-rpc Store delete\n")
+                .unwrap();
+        assert_eq!(manifest.durable_objects[0].rpc_methods, ["delete"]);
+    }
+
+    #[test]
+    fn rpc_lines_of_one_class_merge() {
+        let manifest = Manifest::parse(
+            b"durable-object-rpc Room join\ndurable-object Room\ndurable-object-rpc Room a,b\n\
+              durable-object-rpc Room join\n",
+        )
+        .unwrap();
+        let room = &manifest.durable_objects[0];
+        assert!(room.handlers.is_empty());
+        assert_eq!(room.rpc_methods, ["join", "a", "b"]);
+    }
+
+    #[test]
+    fn rpc_errors() {
+        let message = parse_error("durable-object-rpc Room join\n");
+        assert!(
+            message.contains("has RPC methods but no `durable-object` line"),
+            "{message}"
+        );
+        let message = parse_error("durable-object Room\ndurable-object-rpc Room fetch\n");
+        assert!(message.contains("`fetch` in line"), "{message}");
+        let message = parse_error("durable-object Room\ndurable-object-rpc Room then\n");
+        assert!(
+            message.contains("cannot be an RPC method name"),
+            "{message}"
+        );
+        let message = parse_error(
+            "durable-object Room\ndurable-object-rpc Room a,b\ndurable-object-rpc Room b\n",
+        );
+        assert!(
+            message.contains("declared in two `impl` blocks"),
+            "{message}"
+        );
+        let message = parse_error("durable-object Room\ndurable-object-rpc Room\n");
+        assert!(message.contains("malformed line"), "{message}");
+    }
+
+    #[test]
+    fn unknown_handler_is_an_error() {
+        let message = parse_error("durable-object Room fetch,join\n");
+        assert!(
+            message.contains("unknown Durable Object handler `join`"),
+            "{message}"
+        );
+    }
+
+    #[test]
+    fn colliding_exports_are_an_error() {
+        let message = parse_error(
+            "durable-object A\ndurable-object-rpc A b_c\ndurable-object A_b\ndurable-object-rpc A_b c\n",
+        );
+        assert!(
+            message.contains("both need the export `__worker_do_A_b_c`"),
+            "{message}"
+        );
     }
 
     #[test]
@@ -334,11 +543,13 @@ mod tests {
     fn malformed_lines_are_named() {
         let message = parse_error("start\n");
         assert!(message.contains("malformed line \"start\""), "{message}");
-        let message = parse_error("durable-object Room\n");
+        let message = parse_error("durable-object\n");
         assert!(
-            message.contains("malformed line \"durable-object Room\""),
+            message.contains("malformed line \"durable-object\""),
             "{message}"
         );
+        let message = parse_error("durable-object Room fetch extra\n");
+        assert!(message.contains("malformed line"), "{message}");
         let message = parse_error("fetch extra\n");
         assert!(
             message.contains("unknown line \"fetch extra\""),
@@ -359,6 +570,7 @@ mod tests {
             "start do-it\n",
             "durable-object Room fe-tch\n",
             "durable-object Room fetch,\n",
+            "durable-object Room\ndurable-object-rpc Room a-b\n",
         ] {
             let message = parse_error(section);
             assert!(
@@ -389,12 +601,12 @@ mod tests {
     fn durable_object_conflicts_are_errors() {
         let message = parse_error("durable-object Room fetch\ndurable-object Room alarm\n");
         assert!(
-            message.contains("declared twice with different methods"),
+            message.contains("declared twice with different handlers"),
             "{message}"
         );
         let message = parse_error("durable-object Room fetch,fetch\n");
         assert!(message.contains("listed twice"), "{message}");
-        let message = parse_error("durable-object Room constructor\n");
+        let message = parse_error("durable-object Room\ndurable-object-rpc Room constructor\n");
         assert!(message.contains("`constructor`"), "{message}");
     }
 

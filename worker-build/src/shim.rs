@@ -26,7 +26,6 @@ pub(crate) const TOP_LEVEL_NAMES: &[&str] = &[
     "discard",
     "rethrow",
     "internalError",
-    "construct",
 ];
 
 /// The part of `index.js` that every worker shares: instantiation, the task queue hooks, the
@@ -55,10 +54,10 @@ function drain() {
 // Every call into wasm goes through here. A trap unwinds the wasm frames without restoring the
 // shadow stack pointer, so it is restored before the runtime fails the task that was running.
 // `onTrap` turns the error into the call's result.
-function enter(onTrap, fn, self, a, b, c, d) {
+function enter(onTrap, fn, self, a, b, c, d, e) {
   const saved = stackPointer.value;
   try {
-    return fn.call(self, a, b, c, d);
+    return fn.call(self, a, b, c, d, e);
   } catch (error) {
     stackPointer.value = saved;
     recover(error);
@@ -112,9 +111,6 @@ pub(crate) fn generate(manifest: &Manifest) -> String {
     }
     js.push_str("}\n\ninstantiate();\n");
     js.push_str(GUARD);
-    if !manifest.durable_objects.is_empty() {
-        js.push_str("\nfunction construct(Class, ctx, env) {\n  return new Class(ctx, env);\n}\n");
-    }
     write_default_export(&mut js, &manifest.handlers);
     for object in &manifest.durable_objects {
         write_durable_object(&mut js, object);
@@ -141,7 +137,11 @@ fn write_imports(js: &mut String, manifest: &Manifest) {
             .iter()
             .map(|handler| export_name(*handler)),
     );
-    names.extend(manifest.durable_objects.iter().map(glue_class));
+    for object in &manifest.durable_objects {
+        names.push(object.constructor_export());
+        let members = object.handlers.iter().chain(&object.rpc_methods);
+        names.extend(members.map(|member| object.member_export(member)));
+    }
     // Named imports make a missing export fail when workerd loads the worker, not on the first
     // request. Start functions go through the namespace, so their names cannot clash with ours.
     let _ = writeln!(
@@ -156,10 +156,6 @@ fn write_imports(js: &mut String, manifest: &Manifest) {
 
 fn export_name(handler: Handler) -> String {
     format!("__worker_{}", handler.name())
-}
-
-fn glue_class(object: &DurableObject) -> String {
-    format!("__worker_do_{}", object.class)
 }
 
 /// The parameters of each handler, as the Workers runtime passes them.
@@ -196,22 +192,22 @@ fn write_default_export(js: &mut String, handlers: &[Handler]) {
     js.push_str("};\n");
 }
 
-/// Parameters of the Durable Object methods that the Workers runtime calls by name; other
-/// methods are RPC methods and take any arguments.
-fn durable_object_parameters(method: &str) -> Option<&'static str> {
-    match method {
-        "fetch" => Some("request"),
-        "alarm" => Some("alarmInfo"),
-        "webSocketMessage" => Some("ws, message"),
-        "webSocketClose" => Some("ws, code, reason, wasClean"),
-        "webSocketError" => Some("ws, error"),
-        _ => None,
+/// Parameters of the Durable Object handlers, as the Workers runtime passes them.
+fn durable_object_parameters(handler: &str) -> &'static str {
+    match handler {
+        "fetch" => "request",
+        "alarm" => "alarmInfo",
+        "webSocketMessage" => "ws, message",
+        "webSocketClose" => "ws, code, reason, wasClean",
+        "webSocketError" => "ws, error",
+        // The manifest parser accepts no other handler.
+        _ => "",
     }
 }
 
 fn write_durable_object(js: &mut String, object: &DurableObject) {
     let class = &object.class;
-    let glue = glue_class(object);
+    let constructor = object.constructor_export();
     let _ = write!(
         js,
         "\nexport class {class} extends DurableObject {{\n  \
@@ -224,37 +220,36 @@ fn write_durable_object(js: &mut String, object: &DurableObject) {
            // The Rust object, created again after an instance reset.\n  \
            #object() {{\n    \
              if (this.#generation !== generation) {{\n      \
-               this.#inner = enter(rethrow, construct, undefined, {glue}, this.ctx, this.env);\n      \
+               this.#inner = enter(rethrow, {constructor}, undefined, this.ctx, this.env);\n      \
                this.#generation = generation;\n    \
              }}\n    \
              return this.#inner;\n  \
            }}\n"
     );
-    for method in &object.methods {
-        js.push('\n');
-        let on_trap = if method == "fetch" {
-            "internalError"
-        } else {
-            "rethrow"
+    for handler in &object.handlers {
+        // A fetch that trapped before it returned its promise still gets a response.
+        let on_trap = match handler.as_str() {
+            "fetch" => "internalError",
+            _ => "rethrow",
         };
-        match durable_object_parameters(method) {
-            Some(parameters) => {
-                let _ = write!(
-                    js,
-                    "  {method}({parameters}) {{\n    \
-                     const inner = this.#object();\n    \
-                     return enter({on_trap}, inner.{method}, inner, {parameters});\n  }}\n"
-                );
-            }
-            None => {
-                let _ = write!(
-                    js,
-                    "  {method}(...args) {{\n    \
-                     const inner = this.#object();\n    \
-                     return enter({on_trap}, Reflect.apply, undefined, inner.{method}, inner, args);\n  }}\n"
-                );
-            }
-        }
+        let parameters = durable_object_parameters(handler);
+        let _ = write!(
+            js,
+            "\n  {handler}({parameters}) {{\n    \
+             const inner = this.#object();\n    \
+             return enter({on_trap}, {export}, undefined, inner, {parameters});\n  }}\n",
+            export = object.member_export(handler),
+        );
+    }
+    // RPC methods take any arguments, which the Rust side receives as one array.
+    for method in &object.rpc_methods {
+        let _ = write!(
+            js,
+            "\n  {method}(...args) {{\n    \
+             const inner = this.#object();\n    \
+             return enter(rethrow, {export}, undefined, inner, args);\n  }}\n",
+            export = object.member_export(method),
+        );
     }
     js.push_str("}\n");
 }
@@ -290,7 +285,6 @@ mod tests {
         assert!(!js.contains("scheduled("), "{js}");
         assert!(!js.contains("cloudflare:workers"), "{js}");
         assert!(!js.contains("import * as glue"), "{js}");
-        assert!(!js.contains("function construct"), "{js}");
     }
 
     #[test]
@@ -352,38 +346,74 @@ mod tests {
 
     #[test]
     fn durable_object_class() {
-        let js = shim("durable-object Room fetch,alarm,webSocketClose,join\n");
+        let js = shim(
+            "durable-object Room fetch,alarm,webSocketClose\ndurable-object-rpc Room join,leave\n",
+        );
         assert!(
             js.contains("import { DurableObject } from \"cloudflare:workers\";\n"),
             "{js}"
         );
-        assert!(js.contains("  __worker_do_Room,\n"), "{js}");
+        for export in [
+            "__worker_do_Room",
+            "__worker_do_Room_fetch",
+            "__worker_do_Room_alarm",
+            "__worker_do_Room_webSocketClose",
+            "__worker_do_Room_join",
+            "__worker_do_Room_leave",
+        ] {
+            assert!(js.contains(&format!("  {export},\n")), "{export}: {js}");
+        }
         assert!(js.contains("export default {\n};\n"), "{js}");
         assert!(
             js.contains("\nexport class Room extends DurableObject {\n"),
             "{js}"
         );
         assert!(
+            js.contains("enter(rethrow, __worker_do_Room, undefined, this.ctx, this.env)"),
+            "{js}"
+        );
+        assert!(
             js.contains(
-                "enter(rethrow, construct, undefined, __worker_do_Room, this.ctx, this.env)"
+                "return enter(internalError, __worker_do_Room_fetch, undefined, inner, request);"
             ),
             "{js}"
         );
         assert!(
-            js.contains("return enter(internalError, inner.fetch, inner, request);"),
+            js.contains(
+                "return enter(rethrow, __worker_do_Room_alarm, undefined, inner, alarmInfo);"
+            ),
             "{js}"
         );
+        assert!(js.contains(
+            "  webSocketClose(ws, code, reason, wasClean) {\n    const inner = this.#object();\n    \
+             return enter(rethrow, __worker_do_Room_webSocketClose, undefined, inner, ws, code, reason, wasClean);\n"
+        ));
+        assert!(js.contains(
+            "  join(...args) {\n    const inner = this.#object();\n    return enter(rethrow, __worker_do_Room_join, undefined, inner, args);\n"
+        ));
+        assert!(!js.contains("webSocketMessage("), "{js}");
+        assert!(!js.contains("  webSocketError("), "{js}");
+    }
+
+    #[test]
+    fn durable_object_without_handlers() {
+        let js = shim("durable-object Store\ndurable-object-rpc Store get\n");
         assert!(
-            js.contains("return enter(rethrow, inner.alarm, inner, alarmInfo);"),
+            js.contains("export class Store extends DurableObject {"),
             "{js}"
         );
-        assert!(js.contains(
-            "  webSocketClose(ws, code, reason, wasClean) {\n    const inner = this.#object();\n"
-        ));
-        assert!(js.contains(
-            "  join(...args) {\n    const inner = this.#object();\n    return enter(rethrow, Reflect.apply, undefined, inner.join, inner, args);\n"
-        ));
-        assert!(js.contains("function construct(Class, ctx, env)"), "{js}");
+        assert!(!js.contains("  fetch("), "{js}");
+        assert!(js.contains("  get(...args) {"), "{js}");
+    }
+
+    #[test]
+    fn guard_passes_five_arguments() {
+        let js = shim("fetch\n");
+        assert!(
+            js.contains("function enter(onTrap, fn, self, a, b, c, d, e) {"),
+            "{js}"
+        );
+        assert!(js.contains("return fn.call(self, a, b, c, d, e);"), "{js}");
     }
 
     #[test]
