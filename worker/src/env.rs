@@ -6,7 +6,7 @@ use serde::de::DeserializeOwned;
 use wasm_bindgen::{JsCast, JsValue};
 
 use crate::js;
-use crate::{Bucket, Error, ErrorKind, Fetcher, KvStore, Result};
+use crate::{Bucket, Error, ErrorKind, Fetcher, KvStore, ObjectNamespace, Result};
 
 /// The bindings, variables and secrets configured for the worker in `wrangler.toml`.
 ///
@@ -123,6 +123,15 @@ impl Env {
     ///
     /// Fails when no binding has this name or when it is not an R2 bucket.
     pub fn bucket(&self, name: &str) -> Result<Bucket> {
+        self.get_binding(name)
+    }
+
+    /// Returns the Durable Object namespace bound as `name`.
+    ///
+    /// # Errors
+    ///
+    /// Fails when no binding has this name or when it is not a Durable Object namespace.
+    pub fn durable_object(&self, name: &str) -> Result<ObjectNamespace> {
         self.get_binding(name)
     }
 

@@ -29,6 +29,7 @@ pub mod console;
 mod context;
 mod date;
 mod delay;
+pub mod durable;
 mod env;
 mod error;
 mod fetcher;
@@ -41,6 +42,7 @@ mod runtime;
 mod schedule;
 mod streams;
 mod sys;
+mod websocket;
 
 #[doc(hidden)]
 #[path = "private.rs"]
@@ -51,6 +53,11 @@ pub use cache::{Cache, CacheDeletionOutcome, CacheKey};
 pub use context::Context;
 pub use date::{Date, DateInit};
 pub use delay::Delay;
+pub use durable::{
+    AlarmInfo, DurableObject, GetAlarmOptions, ListOptions, ObjectId, ObjectNamespace,
+    ScheduledTime, SetAlarmOptions, SqlCursor, SqlStorage, SqlStorageValue, State, Storage, Stub,
+    Transaction, WebSocketIncomingMessage, WebSocketRequestResponsePair,
+};
 pub use env::{Env, EnvBinding, Secret, Var};
 pub use error::{Error, ErrorKind, JsError, Result};
 pub use fetcher::Fetcher;
@@ -74,8 +81,9 @@ pub use runtime::{RuntimeStats, runtime_stats};
 pub use schedule::{ScheduleContext, ScheduledEvent};
 pub use streams::{ByteStream, FixedLengthStream};
 pub use url::Url;
+pub use websocket::{WebSocket, WebSocketPair};
 
-pub use worker_macros::event;
+pub use worker_macros::{durable_object, event};
 
 pub use js_sys;
 pub use serde_json;

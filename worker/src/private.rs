@@ -10,6 +10,7 @@ use crate::http::request::FromRequest;
 use crate::http::response::IntoResponse;
 use crate::{Context, Env, ScheduleContext, ScheduledEvent, console, runtime};
 
+pub use crate::durable::export as durable;
 pub use js_sys;
 pub use wasm_bindgen;
 pub use web_sys;
@@ -61,7 +62,7 @@ where
 }
 
 /// Answers a request whose handler panicked or trapped with a bare `500`.
-fn fetch_on_trap(resolve: &Function, _: &Function, _message: &str) {
+pub(crate) fn fetch_on_trap(resolve: &Function, _: &Function, _message: &str) {
     let _ = resolve.call1(
         &JsValue::UNDEFINED,
         &error_response("Internal Server Error"),

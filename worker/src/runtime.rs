@@ -70,13 +70,18 @@ impl Drop for LivePin {
 ///
 /// `on_trap` runs instead of the rest of the future if a panic or trap interrupts it.
 pub(crate) fn spawn(future: impl Future<Output = ()> + 'static, on_trap: Option<TrapHandler>) {
+    enqueue(new_task(future, on_trap));
+}
+
+/// Creates a task, counted as live until it finishes, without queueing it.
+fn new_task(future: impl Future<Output = ()> + 'static, on_trap: Option<TrapHandler>) -> Rc<Task> {
     let task = Rc::new(Task {
         future: RefCell::new(Some(Box::pin(future))),
         queued: Cell::new(false),
         on_trap: Cell::new(on_trap),
     });
     LIVE.set(LIVE.get() + 1);
-    enqueue(task);
+    task
 }
 
 /// Runs `future` on the executor and returns a promise that settles with its result.
@@ -84,6 +89,54 @@ pub(crate) fn spawn(future: impl Future<Output = ()> + 'static, on_trap: Option<
 /// A panic or trap inside the future settles the promise through `on_trap`, which receives the
 /// resolve and reject functions and the panic message.
 pub(crate) fn spawn_promise<F>(future: F, on_trap: fn(&Function, &Function, &str)) -> Promise
+where
+    F: Future<Output = Result<JsValue, JsValue>> + 'static,
+{
+    let (promise, run, trap) = promise_task(future, on_trap);
+    spawn(run, Some(trap));
+    promise
+}
+
+/// Queues `future` as [`spawn_promise`] does, but leaves scheduling the drain that first polls
+/// it to the caller, who calls [`scheduler`]'s function from the JavaScript context the task
+/// must start in.
+///
+/// The runtime attributes timers and I/O to the context that the polling drain was queued
+/// from. Inside `blockConcurrencyWhile`, only work started from its callback may run before the
+/// callback's promise settles. A timer set from any other context waits for the object's input
+/// gate, which the block holds, and so never fires.
+pub(crate) fn spawn_promise_unscheduled<F>(
+    future: F,
+    on_trap: fn(&Function, &Function, &str),
+) -> Promise
+where
+    F: Future<Output = Result<JsValue, JsValue>> + 'static,
+{
+    let (promise, run, trap) = promise_task(future, on_trap);
+    let task = new_task(run, Some(trap));
+    task.queued.set(true);
+    QUEUE.with(|queue| queue.borrow_mut().push_back(task));
+    promise
+}
+
+/// Returns the shim's function that queues a drain in a microtask, when the module was loaded
+/// through the shim.
+pub(crate) fn scheduler() -> Option<Function> {
+    SCHEDULER.with(|scheduler| scheduler.borrow().clone())
+}
+
+/// Schedules a drain for tasks queued with [`spawn_promise_unscheduled`] when there is no
+/// shim to call.
+pub(crate) fn schedule_queued() {
+    schedule_drain();
+}
+
+/// Wraps `future` into a task body that settles a new promise, and the trap handler that
+/// settles it after a panic.
+fn promise_task<F>(
+    future: F,
+    on_trap: fn(&Function, &Function, &str),
+) -> (Promise, impl Future<Output = ()> + 'static, TrapHandler)
 where
     F: Future<Output = Result<JsValue, JsValue>> + 'static,
 {
@@ -105,8 +158,7 @@ where
         let (resolve, reject) = &*on_trap_settle;
         on_trap(resolve, reject, message);
     });
-    spawn(run, Some(trap));
-    promise
+    (promise, run, trap)
 }
 
 fn enqueue(task: Rc<Task>) {

@@ -9,7 +9,7 @@ use wasm_bindgen::{JsCast, JsValue};
 
 use crate::http::cors::Cors;
 use crate::streams::{ByteStream, read_all, to_readable_stream};
-use crate::{Error, ErrorKind, Headers, Result, Url, js};
+use crate::{Error, ErrorKind, Headers, Result, Url, WebSocket, js};
 
 /// The body of a [`Response`].
 pub enum ResponseBody {
@@ -45,7 +45,7 @@ pub struct Response {
     body: ResponseBody,
     headers: Headers,
     status: u16,
-    websocket: Option<JsValue>,
+    websocket: Option<WebSocket>,
 }
 
 impl Response {
@@ -202,8 +202,24 @@ impl Response {
         Ok(self)
     }
 
+    /// Creates a `101 Switching Protocols` response that hands `websocket`, the client end of
+    /// a [`WebSocketPair`](crate::WebSocketPair), to the caller.
+    ///
+    /// # Errors
+    ///
+    /// Kept fallible for compatibility; building the response itself does not fail.
+    pub fn from_websocket(websocket: WebSocket) -> Result<Self> {
+        Ok(Response::empty()?.with_websocket(Some(websocket)))
+    }
+
+    /// Returns the WebSocket of a `101` response, such as the one a Durable Object returned
+    /// to [`Stub::fetch_with_request`](crate::Stub::fetch_with_request).
+    pub fn websocket(self) -> Option<WebSocket> {
+        self.websocket
+    }
+
     /// Attaches the client end of a WebSocket pair; the status becomes `101`.
-    pub fn with_websocket(mut self, websocket: Option<JsValue>) -> Self {
+    pub fn with_websocket(mut self, websocket: Option<WebSocket>) -> Self {
         if websocket.is_some() {
             self.status = 101;
         }
@@ -329,7 +345,7 @@ impl Response {
         init.set_status(self.status);
         init.set_headers(self.headers.as_js());
         if let Some(websocket) = &self.websocket {
-            js::set_property(&init, "webSocket", websocket);
+            js::set_property(&init, "webSocket", websocket.as_js());
         }
         let status = self.status;
         let body: Option<JsValue> = match self.body {
@@ -389,7 +405,8 @@ impl From<web_sys::Response> for Response {
             body,
             headers,
             status: raw.status(),
-            websocket: (!websocket.is_null() && !websocket.is_undefined()).then_some(websocket),
+            websocket: (!websocket.is_null() && !websocket.is_undefined())
+                .then(|| WebSocket::from_js(websocket)),
         }
     }
 }
@@ -427,7 +444,7 @@ impl IntoResponse for web_sys::Response {
 pub struct ResponseBuilder {
     status: u16,
     headers: Headers,
-    websocket: Option<JsValue>,
+    websocket: Option<WebSocket>,
 }
 
 impl ResponseBuilder {
@@ -473,7 +490,7 @@ impl ResponseBuilder {
     }
 
     /// Attaches the client end of a WebSocket pair; the status becomes `101`.
-    pub fn with_websocket(mut self, websocket: JsValue) -> Self {
+    pub fn with_websocket(mut self, websocket: WebSocket) -> Self {
         self.status = 101;
         self.websocket = Some(websocket);
         self

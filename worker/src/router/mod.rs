@@ -31,7 +31,8 @@ use pattern::Pattern;
 
 use crate::error::Quoted;
 use crate::{
-    Bucket, Env, Error, ErrorKind, Fetcher, KvStore, Method, Request, Response, Result, Secret, Var,
+    Bucket, Env, Error, ErrorKind, Fetcher, KvStore, Method, ObjectNamespace, Request, Response,
+    Result, Secret, Var,
 };
 
 type BoxedFuture<'a> = Pin<Box<dyn Future<Output = Result<Response>> + 'a>>;
@@ -108,6 +109,15 @@ impl<D> RouteContext<D> {
     /// Fails when the binding is missing or not an R2 bucket.
     pub fn bucket(&self, name: &str) -> Result<Bucket> {
         self.env.bucket(name)
+    }
+
+    /// Returns the Durable Object namespace bound as `name`; see [`Env::durable_object`].
+    ///
+    /// # Errors
+    ///
+    /// Fails when the binding is missing or not a Durable Object namespace.
+    pub fn durable_object(&self, name: &str) -> Result<ObjectNamespace> {
+        self.env.durable_object(name)
     }
 
     /// Returns the string variable `name`; see [`Env::var`].

@@ -6,6 +6,8 @@
 //! than checked with `instanceof`, so local stand-ins that implement the same interface work too.
 
 pub(crate) mod context;
+pub(crate) mod durable;
 pub(crate) mod global;
 pub(crate) mod kv;
 pub(crate) mod r2;
+pub(crate) mod websocket;

@@ -1,0 +1,54 @@
+//! Conversions between serde values and the JavaScript values that Durable Object storage,
+//! RPC calls and WebSocket attachments carry.
+//!
+//! Values cross as JSON text, as in [`crate::js`], but through the parser and printer of
+//! `durable.js`, which keep integers exact: an `i64` or `u64` beyond 2^53 becomes a `BigInt` on
+//! the JavaScript side and comes back with every digit. Byte buffers read back as arrays of
+//! numbers, `Map`s as objects and `Set`s as arrays.
+
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+use wasm_bindgen::JsValue;
+
+use crate::sys::durable as sys;
+use crate::{Error, ErrorKind, Result};
+
+/// Serializes `value` into a JavaScript value; `what` names it in the error.
+pub(crate) fn to_js<T: Serialize + ?Sized>(value: &T, what: &str) -> Result<JsValue> {
+    let text = serde_json::to_string(value).map_err(|error| {
+        Error::new(
+            ErrorKind::Serialization,
+            format!("{what} cannot be serialized to JSON"),
+        )
+        .with_source(error)
+    })?;
+    sys::parse_exact(&text)
+        .map_err(|thrown| Error::js(format!("{what}: JSON.parse failed"), thrown))
+}
+
+/// Deserializes a JavaScript value into `T`; `what` names it in the error.
+pub(crate) fn from_js<T: DeserializeOwned>(value: &JsValue, what: &str) -> Result<T> {
+    let text = json_text(value, what)?;
+    serde_json::from_str(&text).map_err(|error| {
+        Error::new(
+            ErrorKind::Serialization,
+            format!("{what} does not fit the requested type"),
+        )
+        .with_source(error)
+    })
+}
+
+/// Returns the exact JSON text of a JavaScript value; `undefined` reads as `null`.
+pub(crate) fn json_text(value: &JsValue, what: &str) -> Result<String> {
+    if value.is_undefined() {
+        return Ok(String::from("null"));
+    }
+    let text = sys::stringify_exact(value).map_err(|thrown| {
+        Error::new(
+            ErrorKind::Serialization,
+            format!("{what} cannot be converted to JSON"),
+        )
+        .with_js(thrown)
+    })?;
+    Ok(text.as_string().unwrap_or_else(|| String::from("null")))
+}

@@ -1,0 +1,6 @@
+use worker::durable_object;
+
+#[durable_object]
+fn counter() {}
+
+fn main() {}
