@@ -254,13 +254,9 @@ fn validate_handler(handler: &Handler, function: &ImplItemFn) -> syn::Result<()>
 
 fn handler_exports(block: &ItemImpl, class: &Ident, handlers: &[&Handler]) -> TokenStream {
     let self_ty = &block.self_ty;
-    let constructor_name = export_name(class, None);
+    let attributes = export_attributes(&export_name(class, None));
     let constructor = quote! {
-        #[::worker::__private::wasm_bindgen::prelude::wasm_bindgen(
-            wasm_bindgen = ::worker::__private::wasm_bindgen,
-            js_name = #constructor_name
-        )]
-        #[doc(hidden)]
+        #attributes
         pub fn __worker_do_new(
             __worker_a: ::worker::__private::wasm_bindgen::JsValue,
             __worker_b: ::worker::__private::wasm_bindgen::JsValue,
@@ -297,6 +293,18 @@ fn export_name(class: &Ident, member: Option<&str>) -> String {
     }
 }
 
+/// The attributes that export a function to JavaScript as `js_name`, through the
+/// `wasm_bindgen` that `worker` re-exports, so the user's crate needs no direct dependency.
+fn export_attributes(js_name: &str) -> TokenStream {
+    quote! {
+        #[::worker::__private::wasm_bindgen::prelude::wasm_bindgen(
+            wasm_bindgen = ::worker::__private::wasm_bindgen,
+            js_name = #js_name
+        )]
+        #[doc(hidden)]
+    }
+}
+
 fn handler_export(class: &Ident, self_ty: &Type, handler: &Handler) -> TokenStream {
     let export_name = export_name(class, Some(handler.js));
     let function = format_ident!("__worker_do_{}", handler.rust);
@@ -304,12 +312,9 @@ fn handler_export(class: &Ident, self_ty: &Type, handler: &Handler) -> TokenStre
     let parameters: Vec<Ident> = (0..handler.arguments)
         .map(|index| format_ident!("__worker_{}", index))
         .collect();
+    let attributes = export_attributes(&export_name);
     quote! {
-        #[::worker::__private::wasm_bindgen::prelude::wasm_bindgen(
-            wasm_bindgen = ::worker::__private::wasm_bindgen,
-            js_name = #export_name
-        )]
-        #[doc(hidden)]
+        #attributes
         pub fn #function(
             __worker_handle: &::worker::__private::durable::DurableObjectHandle,
             #(#parameters: ::worker::__private::wasm_bindgen::JsValue,)*
@@ -458,12 +463,9 @@ fn rpc_export(class: &Ident, self_ty: &Type, method: &RpcMethod<'_>) -> TokenStr
         true => quote! { #call.await },
         false => call,
     };
+    let attributes = export_attributes(&export_name);
     quote! {
-        #[::worker::__private::wasm_bindgen::prelude::wasm_bindgen(
-            wasm_bindgen = ::worker::__private::wasm_bindgen,
-            js_name = #export_name
-        )]
-        #[doc(hidden)]
+        #attributes
         pub fn #function(
             __worker_handle: &::worker::__private::durable::DurableObjectHandle,
             __worker_arguments: ::worker::__private::js_sys::Array,

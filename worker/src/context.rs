@@ -30,13 +30,7 @@ impl Context {
     where
         F: Future<Output = ()> + 'static,
     {
-        let promise = runtime::spawn_promise(
-            async move {
-                future.await;
-                Ok(JsValue::UNDEFINED)
-            },
-            reject_on_trap,
-        );
+        let promise = spawn_background(future);
         if let Err(thrown) = self.inner.wait_until(&promise) {
             crate::console::error(&format!("waitUntil failed: {}", Error::from(thrown)));
         }
@@ -60,6 +54,20 @@ impl Context {
     pub fn as_js(&self) -> &JsValue {
         &self.inner
     }
+}
+
+/// Runs `future` on the executor and returns a promise for `waitUntil`; a panic rejects it.
+pub(crate) fn spawn_background<F>(future: F) -> js_sys::Promise
+where
+    F: Future<Output = ()> + 'static,
+{
+    runtime::spawn_promise(
+        async move {
+            future.await;
+            Ok(JsValue::UNDEFINED)
+        },
+        reject_on_trap,
+    )
 }
 
 /// Rejects a background task's promise with the panic message.

@@ -29,8 +29,12 @@ pub(crate) fn set_property(target: &Object, name: &str, value: &JsValue) {
 ///
 /// `what` names the value in the error, such as `metadata of kv key "a"`.
 pub(crate) fn from_js<T: DeserializeOwned>(value: &JsValue, what: &str) -> Result<T> {
-    let text = json_text(value, what)?;
-    serde_json::from_str(&text).map_err(|error| {
+    from_json(&json_text(value, what)?, what)
+}
+
+/// Deserializes the JSON text of the value `what` into `T`.
+pub(crate) fn from_json<T: DeserializeOwned>(text: &str, what: &str) -> Result<T> {
+    serde_json::from_str(text).map_err(|error| {
         Error::new(
             ErrorKind::Serialization,
             format!("{what} does not fit the requested type"),
@@ -56,14 +60,19 @@ pub(crate) fn json_text(value: &JsValue, what: &str) -> Result<String> {
 
 /// Serializes `value` to JSON and parses it into a JavaScript value.
 pub(crate) fn to_js<T: Serialize + ?Sized>(value: &T, what: &str) -> Result<JsValue> {
-    let text = serde_json::to_string(value).map_err(|error| {
+    let text = to_json(value, what)?;
+    JSON::parse(&text).map_err(|thrown| Error::js(format!("{what}: JSON.parse failed"), thrown))
+}
+
+/// Serializes the value `what` to JSON text.
+pub(crate) fn to_json<T: Serialize + ?Sized>(value: &T, what: &str) -> Result<String> {
+    serde_json::to_string(value).map_err(|error| {
         Error::new(
             ErrorKind::Serialization,
             format!("{what} cannot be serialized to JSON"),
         )
         .with_source(error)
-    })?;
-    JSON::parse(&text).map_err(|thrown| Error::js(format!("{what}: JSON.parse failed"), thrown))
+    })
 }
 
 /// Copies the bytes of an `ArrayBuffer`, typed array or `DataView` into wasm memory.

@@ -50,13 +50,7 @@ impl State {
     where
         F: Future<Output = ()> + 'static,
     {
-        let promise = runtime::spawn_promise(
-            async move {
-                future.await;
-                Ok(JsValue::UNDEFINED)
-            },
-            crate::context::reject_on_trap,
-        );
+        let promise = crate::context::spawn_background(future);
         if let Err(thrown) = self.inner.wait_until(&promise) {
             crate::console::error(&format!("waitUntil failed: {}", Error::from(thrown)));
         }

@@ -11,35 +11,22 @@ use serde::de::DeserializeOwned;
 use wasm_bindgen::JsValue;
 
 use crate::sys::durable as sys;
-use crate::{Error, ErrorKind, Result};
+use crate::{Error, ErrorKind, Result, js};
 
 /// Serializes `value` into a JavaScript value; `what` names it in the error.
 pub(crate) fn to_js<T: Serialize + ?Sized>(value: &T, what: &str) -> Result<JsValue> {
-    let text = serde_json::to_string(value).map_err(|error| {
-        Error::new(
-            ErrorKind::Serialization,
-            format!("{what} cannot be serialized to JSON"),
-        )
-        .with_source(error)
-    })?;
+    let text = js::to_json(value, what)?;
     sys::parse_exact(&text)
         .map_err(|thrown| Error::js(format!("{what}: JSON.parse failed"), thrown))
 }
 
 /// Deserializes a JavaScript value into `T`; `what` names it in the error.
 pub(crate) fn from_js<T: DeserializeOwned>(value: &JsValue, what: &str) -> Result<T> {
-    let text = json_text(value, what)?;
-    serde_json::from_str(&text).map_err(|error| {
-        Error::new(
-            ErrorKind::Serialization,
-            format!("{what} does not fit the requested type"),
-        )
-        .with_source(error)
-    })
+    js::from_json(&json_text(value, what)?, what)
 }
 
 /// Returns the exact JSON text of a JavaScript value; `undefined` reads as `null`.
-pub(crate) fn json_text(value: &JsValue, what: &str) -> Result<String> {
+fn json_text(value: &JsValue, what: &str) -> Result<String> {
     if value.is_undefined() {
         return Ok(String::from("null"));
     }
