@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Checks that wrangler accepts what worker-build writes: the examples as they are, and the
-# hello-world template rendered the way cargo-generate would, built against this checkout.
+# templates rendered the way cargo-generate would, built against this checkout.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$PWD
@@ -20,17 +20,22 @@ for dir in examples/*/; do
   dry_run "$dir"
 done
 
-# Render the template: cargo-generate replaces {{project-name}}; the worker crates come from
+# Render each template: cargo-generate replaces {{project-name}}; the worker crates come from
 # this checkout instead of crates.io.
-template="$scratch/hello-template"
-cp -r templates/hello-world "$template"
-find "$template" -type f -exec sed -i 's/{{project-name}}/hello-template/g' {} +
-cat >> "$template/Cargo.toml" <<TOML
+render() {
+  local name=$1 rendered="$scratch/$1"
+  cp -r "templates/$name" "$rendered"
+  find "$rendered" -type f -exec sed -i "s/{{project-name}}/$name/g" {} +
+  cat >> "$rendered/Cargo.toml" <<TOML
 
 [patch.crates-io]
 worker = { path = "$root/worker" }
 worker-macros = { path = "$root/worker-macros" }
 TOML
-# wrangler runs the template's build command, `worker-build --release`, from PATH.
+  echo "$rendered"
+}
+# wrangler runs each template's build command, `worker-build --release`, from PATH.
 export PATH="$root/target/debug:$PATH" CARGO_TARGET_DIR="$root/target"
-dry_run "$template"
+for template in hello-world durable-object; do
+  dry_run "$(render "$template")"
+done
