@@ -115,6 +115,9 @@ test("ids: names, hex round trip, equality and unique ids", async () => {
   assert.equal(ids.same_name_other_class_differs, true);
   assert.equal(ids.by_name, "alpha");
   assert.equal(ids.by_name_id_equal, true);
+  assert.deepEqual(ids.id_stub, { ok: true });
+  assert.deepEqual(ids.id_stub_hint, { ok: true });
+  assert.deepEqual(ids.name_hint, { ok: "alpha" });
 });
 
 test("ids: invalid input is an error with the runtime's message", async () => {

@@ -132,7 +132,8 @@ impl ObjectNamespace {
     ///
     /// # Errors
     ///
-    /// Fails when the runtime rejects the name or the hint.
+    /// Fails when the runtime rejects the name or the hint. Local workerd (Miniflare) ignores
+    /// hints and accepts any string.
     pub fn get_by_name_with_location_hint(&self, name: &str, location_hint: &str) -> Result<Stub> {
         self.stub_by_name(name, &location_options(location_hint))
     }

@@ -62,6 +62,9 @@ fn ids(env: &Env) -> Result<Value> {
         "jurisdiction_id": outcome(counters.unique_id_with_jurisdiction("eu").map(|id| id.to_string())),
         "jurisdiction": outcome(counters.jurisdiction("eu").map(|_| "namespace")),
         "stub_id_stub": outcome(counters.get_by_name("alpha")?.id().get_stub().map(|_| "stub")),
+        "id_stub": outcome(id.get_stub().map(|stub| stub.id() == id)),
+        "id_stub_hint": outcome(id.get_stub_with_location_hint("enam").map(|stub| stub.id() == id)),
+        "name_hint": outcome(counters.get_by_name_with_location_hint("alpha", "wnam").map(|stub| stub.name())),
     }))
 }
 
