@@ -206,6 +206,7 @@ test("RPC from Rust: Stub::call results and errors", async () => {
   assert.match(errors.wrong_result_type.error, /result of RPC method "count" does not fit the requested type/);
   assert.deepEqual(errors.optional_left_out, { ok: "nothing" });
   assert.deepEqual(errors.optional_given, { ok: "here" });
+  assert.deepEqual(errors.call_raw, { ok: "raw" });
 });
 
 test("stub fetch: with a request, with a string, and the object's name", async () => {
@@ -255,6 +256,7 @@ test("storage: get, put, many, list options, delete, delete all", async () => {
   assert.equal(report.delete_multiple, 2);
   assert.deepEqual(report.after_delete, ["b", "big", "c", "m3", "negative"]);
   assert.deepEqual(report.after_delete_all, []);
+  assert.deepEqual(report.raw, ["one", "two"]);
 });
 
 test("storage keeps integers beyond 2^53 exact", async () => {
@@ -304,6 +306,7 @@ test("SQL: bound values, typed rows, raw rows and cursor figures", async () => {
   assert.match(report.missing_table.error, /no such table: nowhere/);
   assert.match(report.wrong_row_type.error, /SQL row 0 does not fit the requested type/);
   assert.ok(report.too_few_bindings.error, JSON.stringify(report.too_few_bindings));
+  assert.deepEqual(report.exec_raw, { ok: 7 });
 });
 
 test("SQL: integers beyond 2^53 are exact as text and an error as numbers", async () => {
@@ -340,6 +343,21 @@ test("alarms: set, read and delete", async () => {
   const [at, set, deleted] = await scheduler.alarm_round_trip();
   assert.equal(set, at);
   assert.equal(deleted, null);
+});
+
+test("alarms with options, durations and system times", async () => {
+  const scheduler = await stub("SCHEDULER", "options");
+  const [fromDuration, fromSystemTime, nearSystemTime, deleted] = await scheduler.alarm_options();
+  assert.equal(fromDuration, true);
+  assert.equal(nearSystemTime, true, `alarm at ${fromSystemTime}`);
+  assert.equal(deleted, null);
+});
+
+test("wait_until work finishes after the call returns", async () => {
+  const counter = await stub("COUNTER", "background");
+  await counter.background("written-later");
+  assert.equal(await counter.has("written-later"), null);
+  await waitFor(() => counter.has("written-later"), "the wait_until write");
 });
 
 test("alarms fire, and failing ones are retried with their retry count", async () => {
@@ -422,7 +440,7 @@ test("hibernating WebSocket echoes text and binary frames byte for byte", async 
   socket.send("ping");
   assert.equal(await next(), "pong");
   socket.send("auto");
-  assert.deepEqual(JSON.parse(await next()), ["ping", "pong"]);
+  assert.deepEqual(JSON.parse(await next()), [["ping", "pong"], true]);
   socket.send("whoami");
   assert.deepEqual(JSON.parse(await next()), { user: "ada", joined: 18446744073709551614 });
   socket.send("tags");
@@ -439,6 +457,10 @@ test("hibernating WebSocket echoes text and binary frames byte for byte", async 
   const close = events.find((event) => event.handler === "websocket_close");
   assert.equal(close.detail.code, 4001);
   assert.equal(close.detail.reason, "bob leaves");
+  socket.send("clear-auto");
+  assert.equal(await next(), "true");
+  socket.send("ping");
+  assert.equal(await next(), "ping");
   socket.close(1000, "done");
 });
 

@@ -88,6 +88,11 @@ async fn rpc_errors(env: &Env) -> Result<Value> {
         "wrong_result_type": outcome(stub.call::<_, String>("count", ()).await),
         "optional_left_out": outcome(stub.call::<_, String>("optional", ()).await),
         "optional_given": outcome(stub.call::<_, String>("optional", ("here",)).await),
+        "call_raw": outcome(
+            stub.call_raw("optional", &worker::js_sys::Array::of1(&"raw".into()))
+                .await
+                .map(|value| value.as_string()),
+        ),
     }))
 }
 

@@ -177,6 +177,19 @@ impl Counter {
         Ok(())
     }
 
+    /// Writes `key` from a `wait_until` task after the call has returned.
+    pub fn background(&self, key: String) -> Result<()> {
+        let storage = self.state.storage();
+        self.state.wait_until(async move {
+            // Long enough that the test reads the key before the write.
+            Delay::from(Duration::from_millis(500)).await;
+            if let Err(error) = storage.put(&key, true).await {
+                worker::console_error!("background write failed: {error}");
+            }
+        });
+        Ok(())
+    }
+
     pub async fn has(&self, key: String) -> Result<Option<bool>> {
         self.state.storage().get(&key).await
     }
@@ -272,7 +285,12 @@ impl DurableObject for Chat {
             "auto" => {
                 let pair = self.state.get_websocket_auto_response();
                 let pair = pair.map(|pair| (pair.request(), pair.response()));
-                ws.send(&pair)
+                let replied = self.state.get_websocket_auto_response_timestamp(&ws)?;
+                ws.send(&(pair, replied.is_some()))
+            }
+            "clear-auto" => {
+                self.state.clear_websocket_auto_response()?;
+                ws.send(&self.state.get_websocket_auto_response().is_none())
             }
             "panic" => panic!("panic inside websocket_message"),
             "fail" => Err("websocket_message failed on purpose".into()),
@@ -384,6 +402,38 @@ impl Scheduler {
             .get("events")
             .await?
             .unwrap_or_default())
+    }
+
+    /// Sets, reads and deletes the alarm with options, from a `Duration` and a `SystemTime`.
+    pub async fn alarm_options(&self) -> Result<(bool, Option<i64>, bool, Option<i64>)> {
+        let storage = self.state.storage();
+        let options = worker::SetAlarmOptions {
+            allow_concurrency: Some(false),
+            allow_unconfirmed: Some(false),
+        };
+        storage
+            .set_alarm_with_options(Duration::from_secs(3600), options.clone())
+            .await?;
+        let read = worker::GetAlarmOptions {
+            allow_concurrency: Some(true),
+        };
+        let from_duration = storage.get_alarm_with_options(read.clone()).await?;
+        let at = std::time::UNIX_EPOCH
+            + Duration::from_millis(worker::Date::now().as_millis() + 7_200_000);
+        storage.set_alarm(at).await?;
+        let from_system_time = storage.get_alarm().await?;
+        storage.delete_alarm_with_options(options).await?;
+        let deleted = storage.get_alarm_with_options(read).await?;
+        let now = worker::Date::now().as_millis() as i64;
+        let near = |time: Option<i64>, offset: i64| {
+            time.is_some_and(|time| (time - now - offset).abs() < 60_000)
+        };
+        Ok((
+            near(from_duration, 3_600_000),
+            from_system_time,
+            near(from_system_time, 7_200_000),
+            deleted,
+        ))
     }
 
     /// Sets an alarm an hour ahead, reads it, deletes it and reads it again.

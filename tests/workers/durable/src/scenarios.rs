@@ -84,8 +84,18 @@ async fn storage(state: &State) -> Result<Value> {
         "delete_multiple": storage.delete_multiple(["m1", "m2", "nope"]).await?,
         "after_delete": keys(storage.list().await?),
     });
+    let raw = worker::js_sys::Object::new();
+    worker::js_sys::Reflect::set(&raw, &"raw2".into(), &"two".into())?;
+    storage.put_multiple_raw(raw).await?;
+    storage.put_raw("raw1", "one").await?;
+    storage.sync().await?;
+    let raw_values = (
+        storage.get::<String>("raw1").await?,
+        storage.get::<String>("raw2").await?,
+    );
     storage.delete_all().await?;
     let mut report = report;
+    report["raw"] = json!(raw_values);
     report["after_delete_all"] = json!(keys(storage.list().await?));
     Ok(report)
 }
@@ -216,6 +226,8 @@ fn sql(sql: &SqlStorage) -> Result<Value> {
         "missing_table": outcome(sql.exec("SELECT * FROM nowhere", None).map(|_| ())),
         "wrong_row_type": outcome(sql.exec("SELECT name AS n FROM items WHERE id = 1", None).and_then(|cursor| cursor.one::<Count>().map(|c| c.n))),
         "too_few_bindings": outcome(sql.exec("SELECT ?, ?", vec![1.into()]).map(|_| ())),
+        "exec_raw": outcome(sql.exec_raw("SELECT ? AS n", vec![worker::wasm_bindgen::JsValue::from_f64(7.0)])
+            .and_then(|cursor| cursor.one::<Count>().map(|row| row.n))),
     }))
 }
 
