@@ -39,6 +39,10 @@ async fn record(state: &State, handler: &str, detail: serde_json::Value) -> Resu
     storage.put("events", events).await
 }
 
+/// How many `Counter` objects exist in this instance: created and not yet dropped after an
+/// eviction. The soak script reads it to see evicted objects freed.
+pub static COUNTERS_ALIVE: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+
 /// A counter with storage, SQL and RPC methods; its constructor loads state before the first
 /// event with `block_concurrency_while`.
 #[durable_object]
@@ -65,6 +69,7 @@ impl DurableObject for Counter {
         if let Err(error) = started {
             worker::console_error!("setup failed to start: {error}");
         }
+        COUNTERS_ALIVE.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         Counter {
             state,
             env,
@@ -102,6 +107,12 @@ impl DurableObject for Counter {
 
     async fn websocket_error(&self, _ws: WebSocket, error: Error) -> Result<()> {
         record(&self.state, "websocket_error", error.to_string().into()).await
+    }
+}
+
+impl Drop for Counter {
+    fn drop(&mut self) {
+        COUNTERS_ALIVE.fetch_sub(1, std::sync::atomic::Ordering::Relaxed);
     }
 }
 
@@ -346,6 +357,17 @@ impl DurableObject for Scheduler {
 
     async fn alarm(&self, info: AlarmInfo) -> Result<()> {
         let storage = self.state.storage();
+        let remaining: u32 = storage.get("rearm").await?.unwrap_or(0);
+        if remaining > 0 {
+            // A ticker started by `rearm`: count the run and set the next one a second later.
+            let ticks: u32 = storage.get("ticks").await?.unwrap_or(0);
+            storage.put("ticks", ticks + 1).await?;
+            storage.put("rearm", remaining - 1).await?;
+            if remaining > 1 {
+                storage.set_alarm(1000).await?;
+            }
+            return Ok(());
+        }
         let detail =
             serde_json::json!({ "retry_count": info.retry_count(), "is_retry": info.is_retry() });
         record(&self.state, "alarm", detail).await?;
@@ -402,6 +424,19 @@ impl Scheduler {
             .get("events")
             .await?
             .unwrap_or_default())
+    }
+
+    /// Starts an alarm that sets itself again every second, `times` runs in all.
+    pub async fn rearm(&self, times: u32) -> Result<()> {
+        let storage = self.state.storage();
+        storage.put("rearm", times).await?;
+        storage.put("ticks", 0_u32).await?;
+        storage.set_alarm(1000).await
+    }
+
+    /// Returns how many runs of the `rearm` alarm have happened.
+    pub async fn ticks(&self) -> Result<u32> {
+        Ok(self.state.storage().get("ticks").await?.unwrap_or(0))
     }
 
     /// Sets, reads and deletes the alarm with options, from a `Duration` and a `SystemTime`.
