@@ -135,6 +135,17 @@ impl Env {
         self.get_binding(name)
     }
 
+    /// Returns the D1 database bound as `name`.
+    ///
+    /// # Errors
+    ///
+    /// Fails when no binding has this name or when it is not a D1 database.
+    #[cfg(feature = "d1")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "d1")))]
+    pub fn d1(&self, name: &str) -> Result<crate::D1Database> {
+        self.get_binding(name)
+    }
+
     fn raw_binding(&self, name: &str, expected: &str) -> Result<JsValue> {
         let value = js::property(&self.inner, name);
         if value.is_undefined() {

@@ -17,16 +17,26 @@
 //! Every binding is reached through [`Env`] by the name given in `wrangler.toml`; a missing
 //! binding or one of another kind is an `Err` that names both, never a panic.
 //!
+//! # Features
+//!
+//! | feature | what it adds |
+//! |---|---|
+//! | `d1` | `D1Database` and the `d1` module, `Env::d1`, the `query!` macro |
+//!
 //! A panic in a handler fails only the request it happened in: the runtime answers `500`, the
 //! panic message and location are logged, and requests already in flight and later ones are
 //! served normally. See `docs/architecture.md` for how.
 
 #![warn(missing_docs)]
+#![cfg_attr(docsrs, feature(doc_cfg))]
 
 mod abort;
 mod cache;
 pub mod console;
 mod context;
+#[cfg(feature = "d1")]
+#[cfg_attr(docsrs, doc(cfg(feature = "d1")))]
+pub mod d1;
 mod date;
 mod delay;
 pub mod durable;
@@ -51,6 +61,9 @@ pub mod __private;
 pub use abort::{AbortController, AbortSignal};
 pub use cache::{Cache, CacheDeletionOutcome, CacheKey};
 pub use context::Context;
+#[cfg(feature = "d1")]
+#[cfg_attr(docsrs, doc(cfg(feature = "d1")))]
+pub use d1::{D1Database, D1DatabaseSession, D1PreparedStatement, D1Result, D1SessionConstraint};
 pub use date::{Date, DateInit};
 pub use delay::Delay;
 pub use durable::{

@@ -120,6 +120,17 @@ impl<D> RouteContext<D> {
         self.env.durable_object(name)
     }
 
+    /// Returns the D1 database bound as `name`; see [`Env::d1`].
+    ///
+    /// # Errors
+    ///
+    /// Fails when the binding is missing or not a D1 database.
+    #[cfg(feature = "d1")]
+    #[cfg_attr(docsrs, doc(cfg(feature = "d1")))]
+    pub fn d1(&self, name: &str) -> Result<crate::D1Database> {
+        self.env.d1(name)
+    }
+
     /// Returns the string variable `name`; see [`Env::var`].
     ///
     /// # Errors

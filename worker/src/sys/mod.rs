@@ -6,6 +6,8 @@
 //! than checked with `instanceof`, so local stand-ins that implement the same interface work too.
 
 pub(crate) mod context;
+#[cfg(feature = "d1")]
+pub(crate) mod d1;
 pub(crate) mod durable;
 pub(crate) mod global;
 pub(crate) mod kv;
