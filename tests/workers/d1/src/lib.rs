@@ -2,6 +2,7 @@
 //! binding and reports what it got as JSON, or fails with the error's text (the handler
 //! responds with errors), so the tests can check both the values and the messages.
 
+mod bench;
 mod errors;
 mod notes;
 mod session;
@@ -16,5 +17,6 @@ async fn fetch(req: Request, env: Env, _ctx: Context) -> Result<Response> {
     let router = values::routes(router);
     let router = session::routes(router);
     let router = errors::routes(router);
+    let router = bench::routes(router);
     router.run(req, env).await
 }
