@@ -35,7 +35,8 @@ TOML
   echo "$rendered"
 }
 # wrangler runs each template's build command, `worker-build --release`, from PATH.
-export PATH="$root/target/debug:$PATH" CARGO_TARGET_DIR="$root/target"
+target="${CARGO_TARGET_DIR:-$root/target}"
+export PATH="$target/debug:$PATH" CARGO_TARGET_DIR="$target"
 for template in hello-world durable-object; do
   dry_run "$(render "$template")"
 done

@@ -28,7 +28,7 @@ cargo test --workspace --locked
 
 step "worker-build"
 cargo build -p worker-build --locked
-worker_build="$PWD/target/debug/worker-build"
+worker_build="${CARGO_TARGET_DIR:-$PWD/target}/debug/worker-build"
 for dir in tests/workers/*/; do
   (cd "$dir" && "$worker_build" --release -- --locked)
 done
