@@ -7,6 +7,9 @@ use wasm_bindgen::{JsCast, JsValue};
 
 use crate::{Error, ErrorKind, Result};
 
+/// The largest integer a JavaScript number represents exactly, `Number.MAX_SAFE_INTEGER`.
+pub(crate) const MAX_SAFE_INTEGER: u64 = (1 << 53) - 1;
+
 /// Awaits a promise returned by a JavaScript call declared with `catch`.
 ///
 /// A synchronous throw and a rejection both come back as the thrown value.

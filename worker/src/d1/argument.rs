@@ -22,7 +22,7 @@ use crate::{Error, ErrorKind, Result, js};
 /// The largest integer that a JavaScript number represents exactly, 2^53 − 1
 /// (`Number.MAX_SAFE_INTEGER`). D1 binds and returns numbers as JavaScript numbers, so integers
 /// beyond ±this value cannot cross the boundary exactly.
-pub const MAX_SAFE_INTEGER: i64 = (1 << 53) - 1;
+pub const MAX_SAFE_INTEGER: i64 = crate::js::MAX_SAFE_INTEGER as i64;
 
 /// A value to bind to a statement parameter, for [`D1PreparedStatement::bind_refs`].
 ///

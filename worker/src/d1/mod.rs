@@ -1,4 +1,5 @@
-//! D1, the SQLite database of the Workers platform. Needs the `d1` feature.
+//! D1, the SQLite database of the Workers platform. Needs the `d1` feature, which is on by
+//! default.
 //!
 //! ```no_run
 //! # async fn run(env: worker::Env) -> worker::Result<()> {

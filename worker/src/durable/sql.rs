@@ -19,7 +19,7 @@ use crate::sys::durable::{SqlStorage as RawSql, SqlStorageCursor};
 use crate::{Error, ErrorKind, Result, js};
 
 /// The largest integer magnitude that a JavaScript number represents exactly: 2^53 - 1.
-const MAX_SAFE_INTEGER: i64 = (1 << 53) - 1;
+const MAX_SAFE_INTEGER: i64 = crate::js::MAX_SAFE_INTEGER as i64;
 
 /// A value bound to a `?` placeholder or read from a raw row.
 #[derive(Debug, Clone, PartialEq)]

@@ -6,11 +6,10 @@ use js_sys::Object;
 use wasm_bindgen::JsValue;
 
 use crate::error::Quoted;
+// Offsets and lengths above `MAX_SAFE_INTEGER` cannot reach the runtime unchanged, and no R2
+// object is that large.
+use crate::js::MAX_SAFE_INTEGER;
 use crate::{Error, ErrorKind, Headers, Result, js};
-
-/// The largest integer a JavaScript number represents exactly, 2^53 - 1. Offsets and lengths
-/// above it cannot reach the runtime unchanged, and no R2 object is that large.
-const MAX_SAFE_INTEGER: u64 = (1 << 53) - 1;
 
 /// The bytes of an object that a get reads. Offsets and lengths are in bytes.
 ///

@@ -59,8 +59,8 @@ extern "C" {
 
 // The rows of a result cross into wasm as one JSON text, which for 1000 small rows took 3 to 4.5 ms
 // against 5.5 to 7 ms when reading each field through `Reflect`. A BLOB, though, is an array of
-// numbers that costs about 3.5 bytes of JSON per byte: 1 MiB took 75 ms that way and about 15 ms as
-// a byte array. (Figures from benchmarks/d1-convert.mjs on a shared 2-core machine, with a few
+// numbers that costs about 3.5 bytes of JSON per byte: 1 MiB took 75 ms that way and 10 to 17 ms
+// as a byte array. (Figures from benchmarks/d1-convert.mjs on a shared 2-core machine, with a few
 // milliseconds of noise.) So these helpers replace each BLOB in the rows by `{"blob": length}` and
 // return `[json, bytes]`, where `bytes` contains every BLOB in the order of the JSON text. An array
 // with an element that is not a byte stays in the JSON, where Rust rejects it.
