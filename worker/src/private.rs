@@ -58,7 +58,7 @@ where
             }
         })
     };
-    runtime::spawn_promise(run, fetch_on_trap)
+    runtime::spawn_promise_entered(run, fetch_on_trap)
 }
 
 /// Answers a request whose handler panicked or trapped with a bare `500`.
@@ -113,7 +113,7 @@ where
             }
         }
     };
-    runtime::spawn_promise(run, crate::context::reject_on_trap)
+    runtime::spawn_promise_entered(run, crate::context::reject_on_trap)
 }
 
 /// Stores the shim's drain scheduler and installs the panic hook.

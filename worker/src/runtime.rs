@@ -97,6 +97,30 @@ where
     promise
 }
 
+/// Runs `future` as [`spawn_promise`] does, but polls it once right away when no other task is
+/// being polled, so that a handler that finishes without waiting costs no microtask and its
+/// first steps run in the JavaScript context of the event.
+///
+/// Only for exports that the shim calls through its `enter` guard: a trap during this first poll
+/// then reaches `recover` like a trap in a drain. A callback that JavaScript calls directly
+/// (a timer, a stream's pull) must use [`spawn_promise`].
+pub(crate) fn spawn_promise_entered<F>(
+    future: F,
+    on_trap: fn(&Function, &Function, &str),
+) -> Promise
+where
+    F: Future<Output = Result<JsValue, JsValue>> + 'static,
+{
+    let (promise, run, trap) = promise_task(future, on_trap);
+    let task = new_task(run, Some(trap));
+    if RUNNING.with(|running| running.borrow().is_some()) {
+        enqueue(task);
+    } else {
+        poll_task(task);
+    }
+    promise
+}
+
 /// Queues `future` as [`spawn_promise`] does, but leaves scheduling the drain that first polls
 /// it to the caller, who calls [`scheduler`]'s function from the JavaScript context the task
 /// must start in.

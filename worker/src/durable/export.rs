@@ -48,7 +48,7 @@ pub fn construct<T: DurableObject>(state: JsValue, env: JsValue) -> DurableObjec
     }
 }
 
-/// Queues `call` on the object and returns the promise of its result. `on_trap` settles the
+/// Starts `call` on the object and returns the promise of its result. `on_trap` settles the
 /// promise after a panic.
 fn run<T, F, Fut>(
     handle: &DurableObjectHandle,
@@ -68,7 +68,7 @@ where
         );
         return Promise::reject(&js_sys::Error::new(&message));
     };
-    runtime::spawn_promise(call(object), on_trap)
+    runtime::spawn_promise_entered(call(object), on_trap)
 }
 
 /// Runs `T::fetch`. An `Err` rejects the caller's fetch; a panic answers `500`.
