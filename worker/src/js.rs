@@ -1,5 +1,7 @@
 //! Small conversions between Rust and JavaScript values shared by the bindings.
 
+use std::cell::RefCell;
+
 use js_sys::{JSON, Object, Promise, Reflect, Uint8Array};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
@@ -9,6 +11,27 @@ use crate::{Error, ErrorKind, Result};
 
 /// The largest integer a JavaScript number represents exactly, `Number.MAX_SAFE_INTEGER`.
 pub(crate) const MAX_SAFE_INTEGER: u64 = (1 << 53) - 1;
+
+/// Returns the JavaScript string for `text`, converted once per instance: passing a Rust string
+/// to JavaScript decodes its UTF-8 every time, which was a measurable part of a small request.
+/// Strings are told apart by address, so only `'static` literals belong here.
+pub(crate) fn static_str(text: &'static str) -> JsValue {
+    thread_local! {
+        static STRINGS: RefCell<Vec<(usize, JsValue)>> = const { RefCell::new(Vec::new()) };
+    }
+    let address = text.as_ptr() as usize;
+    let cached = STRINGS.with(|strings| {
+        let strings = strings.borrow();
+        let found = strings.iter().find(|(known, _)| *known == address);
+        found.map(|(_, value)| value.clone())
+    });
+    if let Some(value) = cached {
+        return value;
+    }
+    let value = JsValue::from_str(text);
+    STRINGS.with(|strings| strings.borrow_mut().push((address, value.clone())));
+    value
+}
 
 /// Awaits a promise returned by a JavaScript call declared with `catch`.
 ///

@@ -197,25 +197,25 @@ impl GetOptionsBuilder {
         self
     }
 
-    fn options(&self, value_type: &str) -> Result<JsValue> {
+    fn options(&self, value_type: &'static str) -> Result<JsValue> {
         let Some(seconds) = self.cache_ttl else {
-            return Ok(JsValue::from_str(value_type));
+            return Ok(js::static_str(value_type));
         };
         check_ttl("cache TTL", &self.key, seconds)?;
         let options = Object::new();
-        js::set_property(&options, "type", &JsValue::from_str(value_type));
+        js::set_property(&options, "type", &js::static_str(value_type));
         js::set_property(&options, "cacheTtl", &JsValue::from_f64(seconds as f64));
         Ok(options.into())
     }
 
-    async fn fetch(&self, value_type: &str) -> Result<JsValue> {
+    async fn fetch(&self, value_type: &'static str) -> Result<JsValue> {
         let options = self.options(value_type)?;
         js::settle(self.store.get(&self.key, &options))
             .await
             .map_err(|thrown| Error::js(format!("kv get {} failed", Quoted(&self.key)), thrown))
     }
 
-    async fn fetch_with_metadata(&self, value_type: &str) -> Result<(JsValue, JsValue)> {
+    async fn fetch_with_metadata(&self, value_type: &'static str) -> Result<(JsValue, JsValue)> {
         let options = self.options(value_type)?;
         let result = js::settle(self.store.get_with_metadata(&self.key, &options))
             .await
@@ -354,7 +354,7 @@ impl BulkGetBuilder {
     async fn fetch(&self, with_metadata: bool) -> Result<Map> {
         let keys: Array = self.keys.iter().map(|key| JsValue::from_str(key)).collect();
         let options = Object::new();
-        js::set_property(&options, "type", &JsValue::from_str("text"));
+        js::set_property(&options, "type", &js::static_str("text"));
         if let Some(seconds) = self.cache_ttl {
             check_ttl("cache TTL", &self.keys.join(","), seconds)?;
             js::set_property(&options, "cacheTtl", &JsValue::from_f64(seconds as f64));

@@ -6,6 +6,7 @@ use js_sys::Array;
 use wasm_bindgen::{JsCast, JsValue};
 
 use crate::error::Quoted;
+use crate::js;
 use crate::sys::global::HeadersExt;
 use crate::{Error, ErrorKind, Result};
 
@@ -89,6 +90,15 @@ impl Headers {
         check_name(name)?;
         self.inner
             .set(name, value)
+            .map_err(|thrown| rejected_write(name, value, thrown))
+    }
+
+    /// Sets a header whose name and value are string literals: an SDK default such as a
+    /// `content-type`, converted to JavaScript strings once per instance.
+    pub(crate) fn set_static(&mut self, name: &'static str, value: &'static str) -> Result<()> {
+        let headers = self.inner.unchecked_ref::<HeadersExt>();
+        headers
+            .set_values(&js::static_str(name), &js::static_str(value))
             .map_err(|thrown| rejected_write(name, value, thrown))
     }
 

@@ -63,9 +63,9 @@ impl Response {
         })
     }
 
-    fn with_content_type(body: Vec<u8>, content_type: &str) -> Result<Self> {
+    fn with_content_type(body: Vec<u8>, content_type: &'static str) -> Result<Self> {
         let mut response = Response::from_body(ResponseBody::Body(body))?;
-        response.headers.set("content-type", content_type)?;
+        response.headers.set_static("content-type", content_type)?;
         Ok(response)
     }
 
@@ -569,9 +569,9 @@ impl ResponseBuilder {
         Ok(self.with_status(status).ok(message))
     }
 
-    fn default_content_type(&mut self, content_type: &str) {
+    fn default_content_type(&mut self, content_type: &'static str) {
         if !matches!(self.headers.has("content-type"), Ok(true)) {
-            let _ = self.headers.set("content-type", content_type);
+            let _ = self.headers.set_static("content-type", content_type);
         }
     }
 }

@@ -44,6 +44,12 @@ extern "C" {
 
     #[wasm_bindgen(extends = web_sys::Headers)]
     pub(crate) type HeadersExt;
+    #[wasm_bindgen(method, catch, js_name = set)]
+    pub(crate) fn set_values(
+        this: &HeadersExt,
+        name: &JsValue,
+        value: &JsValue,
+    ) -> Result<(), JsValue>;
     #[wasm_bindgen(method, js_name = getSetCookie)]
     pub(crate) fn get_set_cookie(this: &HeadersExt) -> js_sys::Array;
 
