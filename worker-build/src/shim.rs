@@ -20,6 +20,8 @@ pub(crate) const TOP_LEVEL_NAMES: &[&str] = &[
     "instantiate",
     "schedule",
     "drain",
+    "awaitPromise",
+    "settled",
     "enter",
     "recover",
     "reset",
@@ -37,7 +39,7 @@ let generation = 0;
 
 function instantiate() {
   stackPointer = initSync({ module: wasmModule }).__worker_stack_pointer;
-  __worker_init(schedule);
+  __worker_init(schedule, awaitPromise);
 "#;
 
 const GUARD: &str = r#"
@@ -49,6 +51,23 @@ function schedule() {
 // leaked what its task owned, and a fresh instance returns that memory.
 function drain() {
   if (enter(discard, __worker_drain)) reset();
+}
+
+// Awaits a promise for Rust: the settlement goes to the task waiting in `slot` through the guard,
+// which polls the task right away. A settlement from before an instance reset is dropped, as
+// its slot belongs to the old instance.
+function awaitPromise(promise, slot) {
+  const from = generation;
+  promise.then(
+    (value) => settled(from, slot, true, value),
+    (error) => settled(from, slot, false, error),
+  );
+}
+
+function settled(from, slot, fulfilled, value) {
+  if (from === generation && enter(discard, __worker_settle, undefined, slot, fulfilled, value)) {
+    reset();
+  }
 }
 
 // Every call into wasm goes through here. A trap unwinds the wasm frames without restoring the
@@ -130,6 +149,7 @@ fn write_imports(js: &mut String, manifest: &Manifest) {
         "__worker_init".to_owned(),
         "__worker_drain".to_owned(),
         "__worker_recover".to_owned(),
+        "__worker_settle".to_owned(),
     ];
     names.extend(
         manifest
@@ -290,7 +310,7 @@ mod tests {
     #[test]
     fn instantiation_order() {
         let js = shim("fetch\nstart first\nstart second\n");
-        let init = js.find("  __worker_init(schedule);").unwrap();
+        let init = js.find("  __worker_init(schedule, awaitPromise);").unwrap();
         let first = js.find("  glue.first();").unwrap();
         let second = js.find("  glue.second();").unwrap();
         let call = js.find("\ninstantiate();\n").unwrap();

@@ -37,7 +37,7 @@ pub(crate) fn static_str(text: &'static str) -> JsValue {
 ///
 /// A synchronous throw and a rejection both come back as the thrown value.
 pub(crate) async fn settle(promise: Result<Promise, JsValue>) -> Result<JsValue, JsValue> {
-    promise?.await
+    crate::promise::PromiseFuture::new(promise?).await
 }
 
 /// Reads a property; a getter that throws reads as `undefined`.

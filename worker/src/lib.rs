@@ -46,6 +46,7 @@ mod fetcher;
 mod http;
 mod js;
 pub mod kv;
+mod promise;
 pub mod r2;
 mod router;
 mod runtime;

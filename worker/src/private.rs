@@ -116,10 +116,16 @@ where
     runtime::spawn_promise_entered(run, crate::context::reject_on_trap)
 }
 
-/// Stores the shim's drain scheduler and installs the panic hook.
+/// Stores the shim's drain scheduler and promise awaiter, and installs the panic hook.
 #[::wasm_bindgen::prelude::wasm_bindgen(js_name = "__worker_init")]
-pub fn init(scheduler: Function) {
-    runtime::init(scheduler);
+pub fn init(scheduler: Function, awaiter: Option<Function>) {
+    runtime::init(scheduler, awaiter);
+}
+
+/// Delivers the settlement of an awaited promise; `true` asks the shim to replace the instance.
+#[::wasm_bindgen::prelude::wasm_bindgen(js_name = "__worker_settle")]
+pub fn settle(slot: u32, fulfilled: bool, value: JsValue) -> bool {
+    crate::promise::settle(slot, fulfilled, value)
 }
 
 /// Polls the queued tasks; `true` asks the shim to replace the instance (see the runtime).

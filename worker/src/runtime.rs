@@ -236,6 +236,22 @@ pub(crate) fn drain() -> bool {
     false
 }
 
+/// Wakes a task for a settlement that the shim delivered through its guard and polls it right
+/// away, unless a drain is already under way or scheduled. Returns what [`drain`] returns.
+pub(crate) fn wake_and_drain(waker: Waker) -> bool {
+    if RUNNING.with(|running| running.borrow().is_some()) {
+        waker.wake();
+        return false;
+    }
+    // Marking a drain as pending keeps the wake from scheduling one in a microtask.
+    let already_pending = DRAIN_PENDING.replace(true);
+    waker.wake();
+    if already_pending {
+        return false;
+    }
+    drain()
+}
+
 fn reset_due() -> bool {
     TRAPS.get() >= RESET_AFTER_TRAPS && LIVE.get() == 0
 }
@@ -330,8 +346,9 @@ fn memory_bytes() -> usize {
 }
 
 /// Stores the shim's scheduler and installs the panic hook.
-pub(crate) fn init(scheduler: Function) {
+pub(crate) fn init(scheduler: Function, awaiter: Option<Function>) {
     SCHEDULER.with(|slot| *slot.borrow_mut() = Some(scheduler));
+    crate::promise::init(awaiter);
     std::panic::set_hook(Box::new(|info| {
         let message = info.to_string();
         crate::console::error(&message);

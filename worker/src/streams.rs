@@ -20,7 +20,7 @@ use crate::{Error, ErrorKind, Result, js, runtime};
 /// Dropping it before the end cancels the underlying stream.
 pub struct ByteStream {
     reader: ReadableStreamDefaultReader,
-    pending: Option<js_sys::futures::JsFuture>,
+    pending: Option<crate::promise::PromiseFuture>,
     finished: bool,
 }
 
@@ -56,7 +56,7 @@ impl Stream for ByteStream {
         let this = &mut *self;
         let pending = this
             .pending
-            .get_or_insert_with(|| js_sys::futures::JsFuture::from(this.reader.read()));
+            .get_or_insert_with(|| crate::promise::PromiseFuture::new(this.reader.read()));
         let result = match Pin::new(pending).poll(cx) {
             Poll::Pending => return Poll::Pending,
             Poll::Ready(result) => result,
