@@ -1,0 +1,258 @@
+// The measures. Each one returns rows for the results table (see report.mjs): the figure per
+// side, the comparison the target is about, and the raw values behind the medians.
+
+import { spawnSync } from "node:child_process";
+import { readFileSync, readdirSync, statSync } from "node:fs";
+import path from "node:path";
+import { setTimeout as sleep } from "node:timers/promises";
+import { gzipSync } from "node:zlib";
+import autocannon from "autocannon";
+
+import { alternate, median } from "./stats.mjs";
+import {
+  buildDir,
+  residentBytes,
+  startWorker,
+  withPair,
+  workerdProcesses,
+  workersDir,
+} from "./workers.mjs";
+
+/** Logs progress to stderr with the runner's prefix. */
+export function say(message) {
+  process.stderr.write(`bench: ${message}\n`);
+}
+
+function progress(label) {
+  return (done, total) => say(`${label}: round ${done}/${total}`);
+}
+
+/** Returns the sum of the gzip -9 sizes of every file under `dir`, except the build stamp. */
+function gzipSize(dir) {
+  let raw = 0;
+  let gzip = 0;
+  for (const file of filesUnder(dir)) {
+    if (path.basename(file) === ".worker-build-stamp") continue;
+    const contents = readFileSync(file);
+    raw += contents.length;
+    gzip += gzipSync(contents, { level: 9 }).length;
+  }
+  return { raw, gzip };
+}
+
+function filesUnder(dir) {
+  return readdirSync(dir, { recursive: true })
+    .map((name) => path.join(dir, name))
+    .filter((file) => statSync(file).isFile());
+}
+
+/**
+ * Bundle sizes: what worker-build emits for the hello worker (index.js, index_bg.js,
+ * index_bg.wasm and any snippets) and for the realistic worker, each file gzipped at level 9
+ * on its own, as the upload limit counts them.
+ */
+export function bundleSizes() {
+  const hello = gzipSize(buildDir("hello"));
+  const helloJs = gzipSize(path.join(workersDir, "hello-js"));
+  const rows = [
+    {
+      measure: "hello-world bundle (gzip -9)",
+      unit: "bytes",
+      rust: hello.gzip,
+      js: helloJs.gzip,
+      compare: "rust",
+      target: { max: 20_000 },
+      detail: `uncompressed: Rust ${hello.raw} B, JavaScript ${helloJs.raw} B`,
+    },
+  ];
+  const wasm = statSync(path.join(buildDir("hello"), "index_bg.wasm")).size;
+  rows[0].detail += `; Rust index_bg.wasm alone ${wasm} B`;
+  const realistic = gzipSize(buildDir("realistic"));
+  rows.push({
+    measure: "realistic worker bundle (gzip -9)",
+    unit: "bytes",
+    rust: realistic.gzip,
+    js: null,
+    compare: "rust",
+    target: null,
+    detail: `router, KV, D1 and serde JSON; uncompressed ${realistic.raw} B`,
+  });
+  return rows;
+}
+
+/**
+ * Cold start and idle memory, from the same runs: each round starts a new Miniflare (so a new
+ * workerd process), times the start until the first response body has arrived, lets the worker
+ * sit idle for `idleMs`, then reads the resident set size of the workerd process.
+ */
+export async function coldStartAndMemory({ rounds, idleMs }) {
+  const once = async (side) => {
+    if (workerdProcesses().length !== 0) {
+      throw new Error("a workerd process of an earlier measure is still running");
+    }
+    const started = performance.now();
+    const { mf, url } = await startWorker("hello", side);
+    try {
+      const body = await (await fetch(url)).text();
+      const elapsed = performance.now() - started;
+      expectBody(side, body, "Hello World");
+      await sleep(idleMs);
+      const [pid, ...others] = workerdProcesses();
+      if (pid === undefined || others.length > 0) {
+        throw new Error(`expected one workerd process, found ${others.length + 1}`);
+      }
+      return { elapsed, rss: residentBytes(pid) };
+    } finally {
+      await mf.dispose();
+    }
+  };
+  // One round that is not counted: the first start of the process also loads Miniflare's and
+  // undici's code.
+  await once("rust");
+  await once("js");
+  const runs = await alternate(rounds, once, progress("cold start and idle memory"));
+  const pick = (key) => ({
+    rust: runs.rust.map((run) => run[key]),
+    js: runs.js.map((run) => run[key]),
+  });
+  return [
+    differenceRow("cold start (start to first body)", "ms", pick("elapsed"), { max: 5 }),
+    differenceRow("idle memory (workerd RSS)", "bytes", pick("rss"), { max: 2_000_000 }, {
+      detail: `after one request and ${idleMs} ms idle`,
+    }),
+  ];
+}
+
+/** Requests per second against the hello workers over HTTP, at each connection count. */
+export async function throughput({ rounds, seconds, connectionCounts }) {
+  return withPair("hello", {}, async (pair) => {
+    const rows = [];
+    for (const connections of connectionCounts) {
+      const run = async (side, duration = seconds) => {
+        const result = await autocannon({ url: String(pair[side].url), connections, duration });
+        const failed = result.errors + result.timeouts + result.non2xx;
+        if (failed > 0) throw new Error(`${side} hello: ${failed} failed requests under load`);
+        return result.requests.total / result.duration;
+      };
+      await run("rust", 1);
+      await run("js", 1);
+      const values = await alternate(rounds, run, progress(`throughput, ${connections} conn.`));
+      rows.push(
+        ratioRow(`throughput, ${connections} connections`, "req/s", values, { min: 0.95 }, {
+          detail: `${seconds} s per round and side`,
+        }),
+      );
+    }
+    return rows;
+  });
+}
+
+/** The time of one request that makes 1,000 sequential KV gets of a 1 KiB value. */
+export async function kvGets({ rounds }) {
+  const value = "0123456789abcdef".repeat(64);
+  const bindings = { kvNamespaces: { KV: "bench" } };
+  return withPair("kv", bindings, async (pair) => {
+    for (const side of ["rust", "js"]) {
+      const kv = await pair[side].mf.getKVNamespace("KV");
+      await kv.put("value", value);
+    }
+    const run = (side) => timedRequest(pair[side].url, side, String(1000 * value.length));
+    await warmUp(run, 2);
+    const values = await alternate(rounds, run, progress("KV gets"));
+    return [ratioRow("binding calls: 1,000 KV gets", "ms", values, { max: 1.02 })];
+  });
+}
+
+/** The time of 10 parallel requests whose 1 MiB bodies are streamed and read to the end. */
+export async function streaming({ rounds }) {
+  const parallel = 10;
+  const bodyBytes = 128 * 8 * 1024;
+  return withPair("stream", {}, async (pair) => {
+    const run = async (side) => {
+      const started = performance.now();
+      const bodies = await Promise.all(
+        Array.from({ length: parallel }, async () => {
+          const response = await fetch(pair[side].url);
+          return (await response.arrayBuffer()).byteLength;
+        }),
+      );
+      const elapsed = performance.now() - started;
+      for (const length of bodies) expectBody(side, `${length} bytes`, `${bodyBytes} bytes`);
+      return (parallel * bodyBytes) / (elapsed / 1000);
+    };
+    await warmUp(run, 2);
+    const values = await alternate(rounds, run, progress("streaming"));
+    return [
+      ratioRow("streaming: 10 × 1 MiB in 8 KiB chunks", "bytes/s", values, { min: 0.95 }, {
+        detail: "throughput of the 10 bodies together",
+      }),
+    ];
+  });
+}
+
+/** The wall time of `worker-build --release` on the hello worker when nothing changed. */
+export function rebuild({ rounds, workerBuild }) {
+  const dir = path.join(workersDir, "hello");
+  const once = () => {
+    const started = performance.now();
+    const result = spawnSync(workerBuild, ["--release"], { cwd: dir, encoding: "utf8" });
+    const elapsed = performance.now() - started;
+    if (result.status !== 0) {
+      throw new Error(`worker-build --release failed in ${dir}:\n${result.stderr}`);
+    }
+    if (!result.stderr.includes("is up to date")) {
+      throw new Error(`worker-build rebuilt the hello worker:\n${result.stderr}`);
+    }
+    return elapsed;
+  };
+  // The first run brings the output up to date, in case the build was of another profile.
+  spawnSync(workerBuild, ["--release"], { cwd: dir, stdio: "ignore" });
+  const times = Array.from({ length: rounds }, once);
+  say(`rebuild: ${rounds} runs`);
+  return [
+    {
+      measure: "rebuild, nothing changed",
+      unit: "ms",
+      rust: median(times),
+      js: null,
+      compare: "rust",
+      target: { max: 500 },
+      values: { rust: times },
+      detail: "release worker-build binary",
+    },
+  ];
+}
+
+async function timedRequest(url, side, expected) {
+  const started = performance.now();
+  const body = await (await fetch(url)).text();
+  const elapsed = performance.now() - started;
+  expectBody(side, body, expected);
+  return elapsed;
+}
+
+async function warmUp(run, count) {
+  for (let index = 0; index < count; index++) {
+    await run("rust");
+    await run("js");
+  }
+}
+
+function expectBody(side, body, expected) {
+  if (body !== expected) {
+    throw new Error(`the ${side} worker returned ${JSON.stringify(body.slice(0, 200))}, \
+expected ${JSON.stringify(expected)}`);
+  }
+}
+
+function differenceRow(measure, unit, values, target, extra = {}) {
+  return { measure, unit, ...medians(values), compare: "difference", target, values, ...extra };
+}
+
+function ratioRow(measure, unit, values, target, extra = {}) {
+  return { measure, unit, ...medians(values), compare: "ratio", target, values, ...extra };
+}
+
+function medians(values) {
+  return { rust: median(values.rust), js: median(values.js) };
+}
