@@ -3,6 +3,7 @@
 #   formatting, clippy (host and wasm32), rustdoc with warnings as errors,
 #   host tests (unit tests, macro UI cases, worker-build's own tests),
 #   the end-to-end suite in workerd (every test worker built with worker-build),
+#   a build of every benchmark worker (scripts/bench.sh runs the benchmarks themselves),
 #   and `wrangler deploy --dry-run` on the examples and the rendered template.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -18,6 +19,9 @@ cargo clippy --workspace --all-targets --locked -- -D warnings
 cargo clippy --target wasm32-unknown-unknown --locked -p worker \
   $(for dir in examples/*/; do printf -- '-p %s ' "$(basename "$dir")"; done) \
   $(for dir in tests/workers/*/; do printf -- '-p %s-worker ' "$(basename "$dir")"; done) \
+  $(for dir in benchmarks/workers/*/Cargo.toml; do
+    printf -- '-p %s-bench ' "$(basename "$(dirname "$dir")")"
+  done) \
   -- -D warnings
 
 step "rustdoc"
@@ -43,6 +47,13 @@ fi
 for dir in examples/*/; do
   touch "$dir/src/lib.rs"
   (cd "$dir" && "${offline[@]}" "$worker_build" --release -- --locked)
+done
+
+step "benchmark workers"
+# Built so that they keep compiling. The timing runs are in scripts/bench.sh.
+for dir in benchmarks/workers/*/; do
+  [ -f "$dir/Cargo.toml" ] || continue
+  (cd "$dir" && "$worker_build" --release -- --locked)
 done
 
 step "end-to-end suite in workerd"
