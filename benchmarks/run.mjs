@@ -78,6 +78,7 @@ async function main() {
   const loadAtEnd = loadAverage();
   measures.say(`load average at end: ${loadAtEnd}`);
   console.log(textTable(rows));
+  for (const row of rows.filter((row) => row.detail)) console.log(`${row.measure}: ${row.detail}`);
   if (record) {
     const file = writeResults({
       rows,

@@ -11,6 +11,7 @@ import autocannon from "autocannon";
 import { alternate, median } from "./stats.mjs";
 import {
   buildDir,
+  cpuMilliseconds,
   residentBytes,
   startWorker,
   withPair,
@@ -128,18 +129,24 @@ export async function throughput({ rounds, seconds, connectionCounts }) {
   return withPair("hello", {}, async (pair) => {
     const rows = [];
     for (const connections of connectionCounts) {
+      const requests = { rust: 0, js: 0 };
       const run = async (side, duration = seconds) => {
         const result = await autocannon({ url: String(pair[side].url), connections, duration });
         const failed = result.errors + result.timeouts + result.non2xx;
         if (failed > 0) throw new Error(`${side} hello: ${failed} failed requests under load`);
+        requests[side] += result.requests.total;
         return result.requests.total / result.duration;
       };
       await run("rust", 1);
       await run("js", 1);
-      const values = await alternate(rounds, run, progress(`throughput, ${connections} conn.`));
+      requests.rust = requests.js = 0;
+      const label = `throughput, ${connections} connections`;
+      const { values, cpu } = await alternateWithCpu(pair, rounds, run, label);
+      const perRequest = (side) => `${((cpu[side] * rounds * 1000) / requests[side]).toFixed(0)} µs`;
       rows.push(
-        ratioRow(`throughput, ${connections} connections`, "req/s", values, { min: 0.95 }, {
-          detail: `${seconds} s per round and side`,
+        ratioRow(label, "req/s", values, { min: 0.95 }, {
+          detail: `${seconds} s per round and side; workerd CPU per request: Rust \
+${perRequest("rust")}, JavaScript ${perRequest("js")}`,
         }),
       );
     }
@@ -158,8 +165,12 @@ export async function kvGets({ rounds }) {
     }
     const run = (side) => timedRequest(pair[side].url, side, String(1000 * value.length));
     await warmUp(run, 2);
-    const values = await alternate(rounds, run, progress("KV gets"));
-    return [ratioRow("binding calls: 1,000 KV gets", "ms", values, { max: 1.02 })];
+    const { values, cpu } = await alternateWithCpu(pair, rounds, run, "KV gets");
+    return [
+      ratioRow("binding calls: 1,000 KV gets", "ms", values, { max: 1.02 }, {
+        detail: cpuDetail(cpu),
+      }),
+    ];
   });
 }
 
@@ -181,10 +192,10 @@ export async function streaming({ rounds }) {
       return (parallel * bodyBytes) / (elapsed / 1000);
     };
     await warmUp(run, 2);
-    const values = await alternate(rounds, run, progress("streaming"));
+    const { values, cpu } = await alternateWithCpu(pair, rounds, run, "streaming");
     return [
       ratioRow("streaming: 10 × 1 MiB in 8 KiB chunks", "bytes/s", values, { min: 0.95 }, {
-        detail: "throughput of the 10 bodies together",
+        detail: `throughput of the 10 bodies together; ${cpuDetail(cpu)}`,
       }),
     ];
   });
@@ -221,6 +232,21 @@ export function rebuild({ rounds, workerBuild }) {
       detail: "release worker-build binary",
     },
   ];
+}
+
+/**
+ * Runs `alternate` over the started `pair` and also returns the CPU time that each side's
+ * workerd process used per round, in ms.
+ */
+async function alternateWithCpu(pair, rounds, run, label) {
+  const before = { rust: cpuMilliseconds(pair.rust.pid), js: cpuMilliseconds(pair.js.pid) };
+  const values = await alternate(rounds, run, progress(label));
+  const perRound = (side) => (cpuMilliseconds(pair[side].pid) - before[side]) / rounds;
+  return { values, cpu: { rust: perRound("rust"), js: perRound("js") } };
+}
+
+function cpuDetail(cpu) {
+  return `workerd CPU per round: Rust ${cpu.rust.toFixed(0)} ms, JavaScript ${cpu.js.toFixed(0)} ms`;
 }
 
 async function timedRequest(url, side, expected) {

@@ -1,6 +1,7 @@
 // The benchmark workers: where their code is, the Miniflare options that load them, and the
 // workerd process that serves them.
 
+import { execFileSync } from "node:child_process";
 import { existsSync, readFileSync, readdirSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -19,10 +20,11 @@ export function buildDir(name) {
  * JavaScript twin `name-js` (side "js"). Both sides get the same options apart from the module
  * list, so any difference in the figures comes from the workers.
  *
- * The modules are listed one by one rather than found by following the imports of `index.js`
- * with `modulesRules`: that search parses every JavaScript file in Node before workerd starts,
- * which made the Rust hello worker's start about 20 ms slower than its twin's (measured on the
- * 2-core machine of RESULTS.md), a cost of Miniflare that a deployed worker never pays.
+ * The modules are listed one by one rather than found with `modulesRules` by following the
+ * imports of `index.js`. That search runs in Node before workerd starts and takes longer for the
+ * Rust worker's 15 KB of glue than for a one-file twin. In a comparison run on a loaded 2-core
+ * machine it added about 10 ms to the Rust hello worker's cold start, a cost that a deployed
+ * worker never pays.
  */
 export function workerOptions(name, side) {
   const dir = side === "rust" ? buildDir(name) : path.join(workersDir, `${name}-js`);
@@ -55,13 +57,18 @@ function moduleList(dir, entry) {
 
 /**
  * Starts `name` for `side` with the extra Miniflare options `bindings` and returns
- * `{ mf, url }`; the caller disposes `mf`.
+ * `{ mf, url, pid }`, where `pid` is the workerd process. The caller disposes `mf`.
  */
 export async function startWorker(name, side, bindings = {}) {
+  const before = workerdProcesses();
   const mf = new Miniflare({ ...workerOptions(name, side), ...bindings });
   try {
     const url = await mf.ready;
-    return { mf, url };
+    const started = workerdProcesses().filter((pid) => !before.includes(pid));
+    if (started.length !== 1) {
+      throw new Error(`expected Miniflare to start one workerd process, found ${started.length}`);
+    }
+    return { mf, url, pid: started[0] };
   } catch (error) {
     await mf.dispose();
     throw error;
@@ -108,4 +115,15 @@ export function residentBytes(pid) {
   const match = /^VmRSS:\s+(\d+) kB$/m.exec(status);
   if (!match) throw new Error(`no VmRSS line in /proc/${pid}/status`);
   return Number(match[1]) * 1024;
+}
+
+const CLOCK_TICKS_PER_SECOND = Number(execFileSync("getconf", ["CLK_TCK"], { encoding: "utf8" }));
+
+/** Returns the CPU time, user and system, that process `pid` has used so far, in ms. */
+export function cpuMilliseconds(pid) {
+  const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+  const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+  // utime and stime are fields 14 and 15 of the whole line, so 12 and 13 after the command.
+  const ticks = Number(fields[11]) + Number(fields[12]);
+  return (ticks * 1000) / CLOCK_TICKS_PER_SECOND;
 }
