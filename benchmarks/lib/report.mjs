@@ -102,7 +102,7 @@ function formatCompared(row) {
 function formatTarget(row) {
   if (!row.target) return "—";
   const [operator, limit] = row.target.max !== undefined ? ["≤", row.target.max] : ["≥", row.target.min];
-  if (row.compare === "ratio") return `${operator} ${limit}`;
+  if (row.compare === "ratio") return `${operator} ${limit.toFixed(2)}`;
   return `${operator} ${formatValue(limit, row.unit, row.compare === "difference")}`;
 }
 
