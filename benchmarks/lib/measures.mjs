@@ -7,14 +7,15 @@ import path from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { gzipSync } from "node:zlib";
 import autocannon from "autocannon";
+import { Miniflare } from "miniflare";
 
 import { alternate, median } from "./stats.mjs";
 import {
   buildDir,
   cpuMilliseconds,
   residentBytes,
-  startWorker,
   withPair,
+  workerOptions,
   workerdProcesses,
   workersDir,
 } from "./workers.mjs";
@@ -92,9 +93,9 @@ export async function coldStartAndMemory({ rounds, idleMs }) {
       throw new Error("a workerd process of an earlier measure is still running");
     }
     const started = performance.now();
-    const { mf, url } = await startWorker("hello", side);
+    const mf = new Miniflare(workerOptions("hello", side));
     try {
-      const body = await (await fetch(url)).text();
+      const body = await (await fetch(await mf.ready)).text();
       const elapsed = performance.now() - started;
       expectBody(side, body, "Hello World");
       await sleep(idleMs);

@@ -59,7 +59,7 @@ function moduleList(dir, entry) {
  * Starts `name` for `side` with the extra Miniflare options `bindings` and returns
  * `{ mf, url, pid }`, where `pid` is the workerd process. The caller disposes `mf`.
  */
-export async function startWorker(name, side, bindings = {}) {
+async function startWorker(name, side, bindings = {}) {
   const before = workerdProcesses();
   const mf = new Miniflare({ ...workerOptions(name, side), ...bindings });
   try {
