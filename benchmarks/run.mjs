@@ -12,11 +12,11 @@ import * as measures from "./lib/measures.mjs";
 import { loadAverage, machine, textTable, versions, writeResults } from "./lib/report.mjs";
 
 const FULL = {
-  coldStart: { rounds: 12, idleMs: 2000 },
-  throughput: { rounds: 5, seconds: 3, connectionCounts: [2, 10] },
-  kv: { rounds: 15 },
-  streaming: { rounds: 15 },
-  rebuild: { rounds: 7 },
+  coldStart: { rounds: 16, idleMs: 2000 },
+  throughput: { rounds: 8, seconds: 2, connectionCounts: [2, 10] },
+  kv: { rounds: 21 },
+  streaming: { rounds: 25 },
+  rebuild: { rounds: 9 },
 };
 
 const QUICK = {
