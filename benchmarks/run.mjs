@@ -12,7 +12,8 @@ import * as measures from "./lib/measures.mjs";
 import { loadAverage, machine, textTable, versions, writeResults } from "./lib/report.mjs";
 
 const FULL = {
-  coldStart: { rounds: 16, idleMs: 2000 },
+  coldStart: { rounds: 31 },
+  idleMemory: { rounds: 8, idleMs: 2000 },
   throughput: { rounds: 8, seconds: 2, connectionCounts: [2, 10] },
   kv: { rounds: 21 },
   streaming: { rounds: 25 },
@@ -20,7 +21,8 @@ const FULL = {
 };
 
 const QUICK = {
-  coldStart: { rounds: 2, idleMs: 200 },
+  coldStart: { rounds: 2 },
+  idleMemory: { rounds: 1, idleMs: 200 },
   throughput: { rounds: 1, seconds: 1, connectionCounts: [2, 10] },
   kv: { rounds: 2 },
   streaming: { rounds: 2 },
@@ -30,7 +32,8 @@ const QUICK = {
 /** Each measure by the name that --only takes, in the order of the table. */
 const MEASURES = {
   bundle: () => measures.bundleSizes(),
-  "cold-start": (settings) => measures.coldStartAndMemory(settings.coldStart),
+  "cold-start": (settings) => measures.coldStart(settings.coldStart),
+  memory: (settings) => measures.idleMemory(settings.idleMemory),
   throughput: (settings) => measures.throughput(settings.throughput),
   kv: (settings) => measures.kvGets(settings.kv),
   streaming: (settings) => measures.streaming(settings.streaming),

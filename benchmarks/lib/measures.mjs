@@ -1,14 +1,17 @@
 // The measures. Each one returns rows for the results table (see report.mjs): the figure per
 // side, the comparison the target is about, and the raw values behind the medians.
 
-import { execFileSync, spawnSync } from "node:child_process";
-import { readdirSync, statSync } from "node:fs";
+import { execFileSync, spawn, spawnSync } from "node:child_process";
+import { once } from "node:events";
+import { readdirSync, rmSync, statSync } from "node:fs";
 import path from "node:path";
+import { createInterface } from "node:readline";
 import { setTimeout as sleep } from "node:timers/promises";
 import autocannon from "autocannon";
 import { Miniflare } from "miniflare";
+import workerd from "workerd";
 
-import { alternate, median } from "./stats.mjs";
+import { SIDES, alternate, median } from "./stats.mjs";
 import {
   buildDir,
   cpuMilliseconds,
@@ -16,8 +19,12 @@ import {
   withPair,
   workerOptions,
   workerdProcesses,
+  writeWorkerdConfig,
   workersDir,
 } from "./workers.mjs";
+
+/** The path of the workerd binary of the `workerd` npm package that Miniflare also runs. */
+const workerdBinary = workerd.default;
 
 /** Logs progress to stderr with the runner's prefix. */
 export function say(message) {
@@ -90,43 +97,109 @@ uncompressed ${realistic.raw} B`,
 }
 
 /**
- * Cold start and idle memory, from the same runs: each round starts a new Miniflare (so a new
- * workerd process), times the start until the first response body has arrived, lets the worker
- * sit idle for `idleMs`, then reads the resident set size of the workerd process.
+ * Starts a new Miniflare, and so a new workerd process, for the hello worker of `side`, and
+ * returns the wall time from its creation until the body of the first response has arrived,
+ * with `afterFirstBody(pid)` for the workerd process before it is disposed.
  */
-export async function coldStartAndMemory({ rounds, idleMs }) {
-  const once = async (side) => {
-    if (workerdProcesses().length !== 0) {
-      throw new Error("a workerd process of an earlier measure is still running");
+async function startHello(side, afterFirstBody = () => undefined) {
+  if (workerdProcesses().length !== 0) {
+    throw new Error("a workerd process of an earlier measure is still running");
+  }
+  const started = performance.now();
+  const mf = new Miniflare(workerOptions("hello", side));
+  try {
+    const body = await (await fetch(await mf.ready)).text();
+    const elapsed = performance.now() - started;
+    expectBody(side, body, "Hello World");
+    const [pid, ...others] = workerdProcesses();
+    if (pid === undefined || others.length > 0) {
+      throw new Error(`expected one workerd process, found ${others.length + 1}`);
     }
-    const started = performance.now();
-    const mf = new Miniflare(workerOptions("hello", side));
-    try {
-      const body = await (await fetch(await mf.ready)).text();
-      const elapsed = performance.now() - started;
-      expectBody(side, body, "Hello World");
-      await sleep(idleMs);
-      const [pid, ...others] = workerdProcesses();
-      if (pid === undefined || others.length > 0) {
-        throw new Error(`expected one workerd process, found ${others.length + 1}`);
-      }
-      return { elapsed, rss: residentBytes(pid) };
-    } finally {
-      await mf.dispose();
-    }
-  };
-  // One round that is not counted: the first start of the process also loads Miniflare's and
-  // undici's code.
-  await once("rust");
-  await once("js");
-  const runs = await alternate(rounds, once, progress("cold start and idle memory"));
-  const pick = (key) => ({
-    rust: runs.rust.map((run) => run[key]),
-    js: runs.js.map((run) => run[key]),
+    return { elapsed, after: await afterFirstBody(pid) };
+  } finally {
+    await mf.dispose();
+  }
+}
+
+/**
+ * The wall time from the start of a new `workerd serve` process for the hello worker until the
+ * body of its first response has arrived.
+ *
+ * This measure runs workerd without Miniflare. In a comparison run on a 2-core machine, the
+ * gap between the Rust worker and its twin was about 3 ms larger through Miniflare, whose work in
+ * Node before workerd starts is a cost that a deployed worker never pays.
+ */
+export async function coldStart({ rounds }) {
+  const configs = Object.fromEntries(SIDES.map((side) => [side, writeWorkerdConfig("hello", side)]));
+  try {
+    const run = (side) => serveFirstBody(configs[side].config, side);
+    // One start per side that is not counted: the first start of the runner also loads
+    // undici's code.
+    for (const side of SIDES) await run(side);
+    const values = await alternate(rounds, run, progress("cold start"));
+    return [differenceRow("cold start (start to first body)", "ms", values, { max: 5 })];
+  } finally {
+    for (const { dir } of Object.values(configs)) rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/**
+ * Starts `workerd serve CONFIG`, waits for the port it reports on its control descriptor,
+ * requests `/` and returns the milliseconds from the start until the body has arrived.
+ */
+async function serveFirstBody(config, side) {
+  const started = performance.now();
+  const child = spawn(workerdBinary, ["serve", "--control-fd=3", config], {
+    stdio: ["ignore", "ignore", "inherit", "pipe"],
   });
+  const exited = once(child, "exit");
+  try {
+    const port = await listeningPort(child.stdio[3], exited);
+    const body = await (await fetch(`http://127.0.0.1:${port}/`)).text();
+    const elapsed = performance.now() - started;
+    expectBody(side, body, "Hello World");
+    return elapsed;
+  } finally {
+    child.kill();
+    await exited;
+  }
+}
+
+/** Reads workerd's control messages until the one that reports the listening port. */
+async function listeningPort(control, exited) {
+  const lines = createInterface({ input: control });
+  const port = (async () => {
+    for await (const line of lines) {
+      const message = JSON.parse(line);
+      if (message.event === "listen") return message.port;
+    }
+    throw new Error("workerd closed its control descriptor without listening");
+  })();
+  const failed = exited.then(([code]) => {
+    throw new Error(`workerd exited with status ${code} before listening`);
+  });
+  try {
+    return await Promise.race([port, failed]);
+  } finally {
+    lines.close();
+  }
+}
+
+/**
+ * The resident set size of the workerd process after the hello worker has served one request
+ * and sat idle for `idleMs`.
+ */
+export async function idleMemory({ rounds, idleMs }) {
+  const run = async (side) => {
+    const { after } = await startHello(side, async (pid) => {
+      await sleep(idleMs);
+      return residentBytes(pid);
+    });
+    return after;
+  };
+  const values = await alternate(rounds, run, progress("idle memory"));
   return [
-    differenceRow("cold start (start to first body)", "ms", pick("elapsed"), { max: 5 }),
-    differenceRow("idle memory (workerd RSS)", "bytes", pick("rss"), { max: 2_000_000 }, {
+    differenceRow("idle memory (workerd RSS)", "bytes", values, { max: 2_000_000 }, {
       detail: `after one request and ${idleMs} ms idle`,
     }),
   ];
@@ -167,7 +240,7 @@ export async function kvGets({ rounds }) {
   const value = "0123456789abcdef".repeat(64);
   const bindings = { kvNamespaces: { KV: "bench" } };
   return withPair("kv", bindings, async (pair) => {
-    for (const side of ["rust", "js"]) {
+    for (const side of SIDES) {
       const kv = await pair[side].mf.getKVNamespace("KV");
       await kv.put("value", value);
     }
@@ -212,7 +285,7 @@ export async function streaming({ rounds }) {
 /** The wall time of `worker-build --release` on the hello worker when nothing changed. */
 export function rebuild({ rounds, workerBuild }) {
   const dir = path.join(workersDir, "hello");
-  const once = () => {
+  const run = () => {
     const started = performance.now();
     const result = spawnSync(workerBuild, ["--release"], { cwd: dir, encoding: "utf8" });
     const elapsed = performance.now() - started;
@@ -226,7 +299,7 @@ export function rebuild({ rounds, workerBuild }) {
   };
   // The first run brings the output up to date, in case the build was of another profile.
   spawnSync(workerBuild, ["--release"], { cwd: dir, stdio: "ignore" });
-  const times = Array.from({ length: rounds }, once);
+  const times = Array.from({ length: rounds }, run);
   say(`rebuild: ${rounds} runs`);
   return [
     {
@@ -267,8 +340,7 @@ async function timedRequest(url, side, expected) {
 
 async function warmUp(run, count) {
   for (let index = 0; index < count; index++) {
-    await run("rust");
-    await run("js");
+    for (const side of SIDES) await run(side);
   }
 }
 

@@ -2,7 +2,16 @@
 // workerd process that serves them.
 
 import { execFileSync } from "node:child_process";
-import { existsSync, readFileSync, readdirSync } from "node:fs";
+import {
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  readdirSync,
+  writeFileSync,
+} from "node:fs";
+import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { Miniflare } from "miniflare";
@@ -21,10 +30,8 @@ export function buildDir(name) {
  * list, so any difference in the figures comes from the workers.
  *
  * The modules are listed one by one rather than found with `modulesRules` by following the
- * imports of `index.js`. That search runs in Node before workerd starts and takes longer for the
- * Rust worker's 15 KB of glue than for a one-file twin. In a comparison run on a loaded 2-core
- * machine it added about 10 ms to the Rust hello worker's cold start, a cost that a deployed
- * worker never pays.
+ * imports of `index.js`, because that search parses every JavaScript file in Node before
+ * workerd starts, which takes longer for the Rust worker's glue than for a one-file twin.
  */
 export function workerOptions(name, side) {
   const dir = side === "rust" ? buildDir(name) : path.join(workersDir, `${name}-js`);
@@ -41,6 +48,42 @@ export function workerOptions(name, side) {
     modulesRoot: dir,
     modules: moduleList(dir, entry),
   };
+}
+
+/**
+ * Writes a configuration for `workerd serve` that serves the worker `name` of `side` on a free
+ * port of 127.0.0.1, with the same modules and compatibility date as `workerOptions`, into a new
+ * temporary folder, and returns the folder and the configuration file in it. The modules are
+ * copied next to the configuration because workerd embeds files by paths relative to it.
+ */
+export function writeWorkerdConfig(name, side) {
+  const options = workerOptions(name, side);
+  const dir = mkdtempSync(path.join(os.tmpdir(), `bench-${name}-${side}-`));
+  const modules = options.modules.map(({ type, path: file }) => {
+    const moduleName = path.relative(options.modulesRoot, file);
+    const copy = path.join(dir, "modules", moduleName);
+    mkdirSync(path.dirname(copy), { recursive: true });
+    copyFileSync(file, copy);
+    const kind = type === "CompiledWasm" ? "wasm" : "esModule";
+    return `(name = ${JSON.stringify(moduleName)}, ${kind} = embed ${JSON.stringify(
+      `modules/${moduleName}`,
+    )})`;
+  });
+  const config = path.join(dir, "config.capnp");
+  writeFileSync(
+    config,
+    `using Workerd = import "/workerd/workerd.capnp";
+const config :Workerd.Config = (
+  services = [(name = "main", worker = .worker)],
+  sockets = [(name = "http", address = "127.0.0.1:0", http = (), service = "main")],
+);
+const worker :Workerd.Worker = (
+  modules = [${modules.join(", ")}],
+  compatibilityDate = ${JSON.stringify(options.compatibilityDate)},
+);
+`,
+  );
+  return { dir, config };
 }
 
 /** Lists the JavaScript and wasm files under `dir` as Miniflare modules, `entry` first. */
