@@ -16,6 +16,7 @@ const FULL = {
   idleMemory: { rounds: 8, idleMs: 2000 },
   throughput: { rounds: 8, seconds: 2, connectionCounts: [2, 10] },
   kv: { rounds: 21 },
+  d1: { rounds: 25 },
   streaming: { rounds: 25 },
   rebuild: { rounds: 9 },
 };
@@ -25,6 +26,7 @@ const QUICK = {
   idleMemory: { rounds: 1, idleMs: 200 },
   throughput: { rounds: 1, seconds: 1, connectionCounts: [2, 10] },
   kv: { rounds: 2 },
+  d1: { rounds: 2 },
   streaming: { rounds: 2 },
   rebuild: { rounds: 2 },
 };
@@ -36,6 +38,7 @@ const MEASURES = {
   memory: (settings) => measures.idleMemory(settings.idleMemory),
   throughput: (settings) => measures.throughput(settings.throughput),
   kv: (settings) => measures.kvGets(settings.kv),
+  d1: (settings) => measures.d1Rows(settings.d1),
   streaming: (settings) => measures.streaming(settings.streaming),
   rebuild: (settings, workerBuild) => measures.rebuild({ ...settings.rebuild, workerBuild }),
 };

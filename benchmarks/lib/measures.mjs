@@ -255,6 +255,57 @@ export async function kvGets({ rounds }) {
   });
 }
 
+/**
+ * The time of one request that reads 1,000 rows of 5 columns from D1 into structs (Rust) or
+ * objects of the five fields (JavaScript).
+ */
+export async function d1Rows({ rounds }) {
+  const count = 1000;
+  const bindings = { d1Databases: { DB: "bench" } };
+  return withPair("d1", bindings, async (pair) => {
+    for (const side of SIDES) await seedItems(await pair[side].mf.getD1Database("DB"), count);
+    const run = (side) => timedRequest(pair[side].url, side, itemsChecksum(count));
+    await warmUp(run, 2);
+    const { values, cpu } = await alternateWithCpu(pair, rounds, run, "D1 rows");
+    return [
+      ratioRow("data conversion: 1,000 D1 rows", "ms", values, { max: 1.0 }, {
+        detail: `5 columns: 2 integers, 2 texts, 1 real; ${cpuDetail(cpu)}`,
+      }),
+    ];
+  });
+}
+
+/** Returns the benchmark row `id`: ASCII text, so byte and UTF-16 lengths agree. */
+function item(id) {
+  return { id, name: `user ${id}`, email: `user${id}@example.com`, score: id / 4, visits: (id * 7) % 1000 };
+}
+
+async function seedItems(db, count) {
+  await db.exec(
+    "CREATE TABLE items (id INTEGER PRIMARY KEY, name TEXT NOT NULL, email TEXT NOT NULL, score REAL NOT NULL, visits INTEGER NOT NULL)",
+  );
+  const insert = db.prepare("INSERT INTO items (id, name, email, score, visits) VALUES (?, ?, ?, ?, ?)");
+  const statements = Array.from({ length: count }, (_, id) => {
+    const { name, email, score, visits } = item(id);
+    return insert.bind(id, name, email, score, visits);
+  });
+  await db.batch(statements);
+}
+
+/** Returns the body that both d1 workers send for `count` rows: count, text bytes, sums. */
+function itemsChecksum(count) {
+  let textBytes = 0;
+  let numbers = 0;
+  let score = 0;
+  for (let id = 0; id < count; id++) {
+    const row = item(id);
+    textBytes += row.name.length + row.email.length;
+    numbers += row.id + row.visits;
+    score += row.score;
+  }
+  return `${count} ${textBytes} ${numbers} ${score}`;
+}
+
 /** The time of 10 parallel requests whose 1 MiB bodies are streamed and read to the end. */
 export async function streaming({ rounds }) {
   const parallel = 10;
