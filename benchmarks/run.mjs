@@ -3,7 +3,7 @@
 //
 // scripts/bench.sh builds the workers and then runs this as
 //   node benchmarks/run.mjs --worker-build PATH [--quick] [--only MEASURE,...]
-// --quick runs few short rounds to check the runner, and --only runs the listed measures; both
+// --quick runs few short rounds to check the runner, and --only runs the listed measures. Both
 // print the table without writing RESULTS.md, because their figures are not a full record.
 
 import { parseArgs } from "node:util";

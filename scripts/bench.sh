@@ -1,12 +1,12 @@
 #!/usr/bin/env bash
-# Compares Rust workers built with this SDK against JavaScript workers doing the same work:
-# builds worker-build in release mode, builds every Rust worker under benchmarks/workers/ with
-# `worker-build --release`, then runs benchmarks/run.mjs, which serves each Rust worker and its
-# JavaScript twin in workerd through Miniflare on 127.0.0.1, prints the table of medians and
-# writes benchmarks/RESULTS.md. Arguments are passed to run.mjs:
+# Compares Rust workers built with this SDK against JavaScript workers doing the same work.
+# Builds worker-build in release mode and every Rust worker under benchmarks/workers/ with
+# `worker-build --release`. Then benchmarks/run.mjs serves each Rust worker and its JavaScript
+# twin in workerd on 127.0.0.1, prints the table of medians and writes benchmarks/RESULTS.md.
+# Arguments are passed to run.mjs:
 #   --quick             a few short rounds, to check the runner (RESULTS.md is left alone)
 #   --only M1,M2        only these measures (RESULTS.md is left alone)
-# A full run takes about 5 minutes on 2 cores, plus the builds.
+# A full run takes about 4 minutes on 2 cores, plus the builds.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/setup.sh

@@ -64,9 +64,9 @@ function filesUnder(dir) {
 }
 
 /**
- * Bundle sizes: what worker-build emits for the hello worker (index.js, index_bg.js,
- * index_bg.wasm and any snippets) and for the realistic worker, each file gzipped at level 9
- * on its own, as the upload limit counts them.
+ * Measures the bundle sizes: what worker-build emits for the hello worker (index.js,
+ * index_bg.js, index_bg.wasm and any snippets) and for the realistic worker, each file gzipped
+ * at level 9 on its own.
  */
 export function bundleSizes() {
   const hello = gzipSize(buildDir("hello"));
@@ -97,9 +97,9 @@ uncompressed ${realistic.raw} B`,
 }
 
 /**
- * Starts a new Miniflare, and so a new workerd process, for the hello worker of `side`, and
- * returns the wall time from its creation until the body of the first response has arrived,
- * with `afterFirstBody(pid)` for the workerd process before it is disposed.
+ * Starts a new Miniflare, and so a new workerd process, for the hello worker of `side`. Returns
+ * `elapsed`, the wall time from its creation until the body of the first response has arrived,
+ * and `after`, what `afterFirstBody(pid)` returned for the workerd process before disposal.
  */
 async function startHello(side, afterFirstBody = () => undefined) {
   if (workerdProcesses().length !== 0) {
@@ -122,8 +122,8 @@ async function startHello(side, afterFirstBody = () => undefined) {
 }
 
 /**
- * The wall time from the start of a new `workerd serve` process for the hello worker until the
- * body of its first response has arrived.
+ * Measures the wall time from the start of a new `workerd serve` process for the hello worker
+ * until the body of its first response has arrived.
  *
  * This measure runs workerd without Miniflare. In a comparison run on a 2-core machine, the
  * gap between the Rust worker and its twin was about 3 ms larger through Miniflare, whose work in
@@ -186,8 +186,8 @@ async function listeningPort(control, exited) {
 }
 
 /**
- * The resident set size of the workerd process after the hello worker has served one request
- * and sat idle for `idleMs`.
+ * Measures the resident set size of the workerd process after the hello worker has served one
+ * request and sat idle for `idleMs`.
  */
 export async function idleMemory({ rounds, idleMs }) {
   const run = async (side) => {
@@ -205,7 +205,7 @@ export async function idleMemory({ rounds, idleMs }) {
   ];
 }
 
-/** Requests per second against the hello workers over HTTP, at each connection count. */
+/** Measures requests per second against the hello workers over HTTP, per connection count. */
 export async function throughput({ rounds, seconds, connectionCounts }) {
   return withPair("hello", {}, async (pair) => {
     const rows = [];
@@ -235,7 +235,7 @@ ${perRequest("rust")}, JavaScript ${perRequest("js")}`,
   });
 }
 
-/** The time of one request that makes 1,000 sequential KV gets of a 1 KiB value. */
+/** Measures the time of one request that makes 1,000 sequential KV gets of a 1 KiB value. */
 export async function kvGets({ rounds }) {
   const value = "0123456789abcdef".repeat(64);
   const bindings = { kvNamespaces: { KV: "bench" } };
@@ -256,8 +256,8 @@ export async function kvGets({ rounds }) {
 }
 
 /**
- * The time of one request that reads 1,000 rows of 5 columns from D1 into structs (Rust) or
- * objects of the five fields (JavaScript).
+ * Measures the time of one request that reads 1,000 rows of 5 columns from D1 into structs
+ * (Rust) or objects of the five fields (JavaScript).
  */
 export async function d1Rows({ rounds }) {
   const count = 1000;
@@ -306,7 +306,7 @@ function itemsChecksum(count) {
   return `${count} ${textBytes} ${numbers} ${score}`;
 }
 
-/** The time of 10 parallel requests whose 1 MiB bodies are streamed and read to the end. */
+/** Measures 10 parallel requests whose 1 MiB bodies are streamed and read to the end. */
 export async function streaming({ rounds }) {
   const parallel = 10;
   const bodyBytes = 128 * 8 * 1024;
@@ -333,7 +333,7 @@ export async function streaming({ rounds }) {
   });
 }
 
-/** The wall time of `worker-build --release` on the hello worker when nothing changed. */
+/** Measures the wall time of `worker-build --release` on the hello worker, nothing changed. */
 export function rebuild({ rounds, workerBuild }) {
   const dir = path.join(workersDir, "hello");
   const run = () => {

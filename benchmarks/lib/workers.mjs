@@ -30,8 +30,8 @@ export function buildDir(name) {
  * list, so any difference in the figures comes from the workers.
  *
  * The modules are listed one by one rather than found with `modulesRules` by following the
- * imports of `index.js`, because that search parses every JavaScript file in Node before
- * workerd starts, which takes longer for the Rust worker's glue than for a one-file twin.
+ * imports of `index.js`. That search parses every JavaScript file in Node before workerd starts,
+ * and it takes longer for the Rust worker's glue than for a one-file twin.
  */
 export function workerOptions(name, side) {
   const dir = side === "rust" ? buildDir(name) : path.join(workersDir, `${name}-js`);
@@ -51,10 +51,10 @@ export function workerOptions(name, side) {
 }
 
 /**
- * Writes a configuration for `workerd serve` that serves the worker `name` of `side` on a free
- * port of 127.0.0.1, with the same modules and compatibility date as `workerOptions`, into a new
- * temporary folder, and returns the folder and the configuration file in it. The modules are
- * copied next to the configuration because workerd embeds files by paths relative to it.
+ * Writes a configuration for `workerd serve` into a new temporary folder and returns the folder
+ * and the configuration file. It serves the worker `name` of `side` on a free port of 127.0.0.1,
+ * with the same modules and compatibility date as `workerOptions`. The modules are copied next
+ * to the configuration because workerd embeds files by paths relative to it.
  */
 export function writeWorkerdConfig(name, side) {
   const options = workerOptions(name, side);

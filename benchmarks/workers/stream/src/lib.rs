@@ -1,4 +1,4 @@
-//! The streaming benchmark worker: answers with 1 MiB produced by a Rust stream, one 8 KiB
+//! The streaming benchmark worker: responds with 1 MiB produced by a Rust stream, one 8 KiB
 //! chunk at a time, so each chunk crosses from wasm memory into a JavaScript `ReadableStream`.
 
 use futures_util::{StreamExt, stream};
