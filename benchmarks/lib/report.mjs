@@ -177,9 +177,9 @@ Written by \`bash scripts/bench.sh\`; run it again to refresh this page. Everyth
 "${NOTES_HEADING}" is generated, and the notes are written by hand and kept across runs.
 [README.md](README.md) explains each measure.
 
-Run of ${run.started.toISOString().slice(0, 16).replace("T", " ")} UTC. Each figure is the
-median over the rounds listed below; Rust and JavaScript rounds alternate. Sizes are decimal
-(1 KB = 1,000 bytes, 1 MB = 1,000,000 bytes).
+Run of ${run.started.toISOString().slice(0, 16).replace("T", " ")} UTC.
+Each figure is the median over the rounds listed below, and Rust and JavaScript rounds
+alternate. Sizes are decimal: 1 KB is 1,000 bytes and 1 MB is 1,000,000 bytes.
 
 ${markdownTable(cells(run.rows))}
 
