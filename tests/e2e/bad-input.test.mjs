@@ -38,11 +38,11 @@ for (const [name, body, detail] of [
   ["control character", '{"name":"a\u0001","count":1}', /control character/],
   ["bare word", "hello", /expected value/],
 ]) {
-  add(`json: ${name}`, "/request/json", post(body), 500, new RegExp(`${notJson.pattern.source}: .*(${detail.source})`));
+  add(`json: ${name}`, "/request/json", post(body), 400, new RegExp(`${notJson.pattern.source}: .*(${detail.source})`));
 }
-add("json: byte order mark", "/request/json", post(new Uint8Array([0xef, 0xbb, 0xbf, ...encode('{"name":"a","count":1}')])), 500, /expected value at line 1 column 1/);
-add("json: invalid UTF-8 in string", "/request/json", post(new Uint8Array([...encode('{"name":"'), 0xff, ...encode('","count":1}')])), 500, /invalid unicode code point/);
-add("json: nested 300 deep", "/bad/value", post("[".repeat(300) + "]".repeat(300)), 500, /recursion limit exceeded/);
+add("json: byte order mark", "/request/json", post(new Uint8Array([0xef, 0xbb, 0xbf, ...encode('{"name":"a","count":1}')])), 400, /expected value at line 1 column 1/);
+add("json: invalid UTF-8 in string", "/request/json", post(new Uint8Array([...encode('{"name":"'), 0xff, ...encode('","count":1}')])), 400, /invalid unicode code point/);
+add("json: nested 300 deep", "/bad/value", post("[".repeat(300) + "]".repeat(300)), 400, /recursion limit exceeded/);
 
 // JSON values whose result must equal what serde_json gives: exact u64 and i64, and floats
 // beyond them.
@@ -66,18 +66,19 @@ for (const [name, data, detail] of [
   ["flat array", "[1]", /invalid type: integer `1`, expected a sequence/],
   ["null byte", "[[null]]", /invalid type: null, expected u8/],
 ]) {
-  add(`bytes: ${name}`, "/bad/bytes", post(`{"data":${data}}`), 500, detail);
+  add(`bytes: ${name}`, "/bad/bytes", post(`{"data":${data}}`), 400, detail);
 }
 
 // Wrong content types and broken forms.
 const notForm = (type) => new RegExp(`request body is not a form \\(content-type: ${type.replace(/[;=/]/g, "\\$&")}\\)`);
-add("form: json type", "/request/form", post('{"a":1}', { "content-type": "application/json" }), 500, notForm("application/json"));
-add("form: text type", "/request/form", post("a=1", { "content-type": "text/plain" }), 500, notForm("text/plain"));
-add("form: no content type", "/request/form", post(new Uint8Array([1, 2])), 500, /content-type: none.*requires a Content-Type header/);
-add("form: multipart without boundary", "/request/form", post("x", { "content-type": "multipart/form-data" }), 500, /No boundary string in Content-Type header/);
-add("form: wrong boundary", "/request/form", post('--xyz\r\nContent-Disposition: form-data; name="a"\r\n\r\n1\r\n--xyz--\r\n', { "content-type": "multipart/form-data; boundary=abc" }), 500, /No initial boundary string/);
-add("form: truncated multipart", "/request/form", post('--abc\r\nContent-Disposition: form-data; name="title"\r\n\r\nhel', { "content-type": "multipart/form-data; boundary=abc" }), 500, /No subsequent boundary string/);
-add("form: image type", "/request/form", post(new Uint8Array([0x89]), { "content-type": "image/png" }), 500, notForm("image/png"));
+const brokenForm = /request body is not a valid form \(content-type: multipart\/form-data[^)]*\): the body is malformed/;
+add("form: json type", "/request/form", post('{"a":1}', { "content-type": "application/json" }), 415, notForm("application/json"));
+add("form: text type", "/request/form", post("a=1", { "content-type": "text/plain" }), 415, notForm("text/plain"));
+add("form: no content type", "/request/form", post(new Uint8Array([1, 2])), 415, /content-type: none.*requires a Content-Type header/);
+add("form: multipart without boundary", "/request/form", post("x", { "content-type": "multipart/form-data" }), 400, new RegExp(`${brokenForm.source}.*No boundary string in Content-Type header`));
+add("form: wrong boundary", "/request/form", post('--xyz\r\nContent-Disposition: form-data; name="a"\r\n\r\n1\r\n--xyz--\r\n', { "content-type": "multipart/form-data; boundary=abc" }), 400, new RegExp(`${brokenForm.source}.*No initial boundary string`));
+add("form: truncated multipart", "/request/form", post('--abc\r\nContent-Disposition: form-data; name="title"\r\n\r\nhel', { "content-type": "multipart/form-data; boundary=abc" }), 400, new RegExp(`${brokenForm.source}.*No subsequent boundary string`));
+add("form: image type", "/request/form", post(new Uint8Array([0x89]), { "content-type": "image/png" }), 415, notForm("image/png"));
 
 // Bodies that are not UTF-8.
 for (const [name, bytes] of [
@@ -87,7 +88,7 @@ for (const [name, bytes] of [
   ["overlong slash", [0xc0, 0xaf]],
   ["code point above U+10FFFF", [0xf4, 0x90, 0x80, 0x80]],
 ]) {
-  add(`text: ${name}`, "/request/text", post(new Uint8Array(bytes)), 500, /request body is not valid UTF-8/);
+  add(`text: ${name}`, "/request/text", post(new Uint8Array(bytes)), 400, /request body is not valid UTF-8/);
 }
 
 // Headers: large, many, and invalid ones set on a response.
@@ -112,13 +113,13 @@ for (const [name, header, value, status, pattern] of [
 
 // Query strings and paths.
 for (const [name, query, status, pattern] of [
-  ["missing field", "page=1", 500, /query string "page=1" does not fit the requested type: missing field `q`/],
-  ["not a number", "q=a&page=x", 500, /invalid digit found in string/],
-  ["negative number", "q=a&page=-1", 500, /invalid digit found in string/],
-  ["number too large", "q=a&page=99999999999", 500, /number too large to fit in target type/],
-  ["duplicate field", "q=a&q=b", 500, /duplicate field `q`/],
-  ["invalid UTF-8", "q=%FF", 500, /query string "q=%FF" is not valid UTF-8 once decoded \(at "%FF"\)/],
-  ["invalid UTF-8 in name", "%C3=1&q=a", 500, /is not valid UTF-8 once decoded \(at "%C3"\)/],
+  ["missing field", "page=1", 400, /query string "page=1" does not fit the requested type: missing field `q`/],
+  ["not a number", "q=a&page=x", 400, /invalid digit found in string/],
+  ["negative number", "q=a&page=-1", 400, /invalid digit found in string/],
+  ["number too large", "q=a&page=99999999999", 400, /number too large to fit in target type/],
+  ["duplicate field", "q=a&q=b", 400, /duplicate field `q`/],
+  ["invalid UTF-8", "q=%FF", 400, /query string "q=%FF" is not valid UTF-8 once decoded \(at "%FF"\)/],
+  ["invalid UTF-8 in name", "%C3=1&q=a", 400, /is not valid UTF-8 once decoded \(at "%C3"\)/],
   ["broken escape kept", "q=%zz", 200, /"q":"%zz"/],
   ["plus is a space", "q=a+b", 200, /"q":"a b"/],
 ]) {
@@ -157,9 +158,9 @@ add("kv: cache ttl below minimum", "/kv/text/x?cache_ttl=59", undefined, 500, /c
 add("kv: list limit above 1000", "/kv/list?limit=1001", undefined, 500, /kv list failed/);
 add("kv write: ttl below minimum", "/bad/kv-write?key=short-ttl&ttl=30", { method: "PUT", body: '"v"' }, 500, /expiration TTL of 30 seconds for "bad:short-ttl" is below the minimum/);
 add("kv write: ttl zero", "/bad/kv-write?key=zero-ttl&ttl=0", { method: "PUT", body: '"v"' }, 500, /expiration TTL of 0 seconds/);
-add("kv write: invalid body", "/bad/kv-write?key=bad-body", { method: "PUT", body: "{" }, 500, /request body is not valid JSON/);
+add("kv write: invalid body", "/bad/kv-write?key=bad-body", { method: "PUT", body: "{" }, 400, /request body is not valid JSON/);
 add("kv write: key too long", `/bad/kv-write?key=${"k".repeat(600)}`, { method: "PUT", body: '"v"' }, 500, /kv put "bad:k+" failed: /);
-add("kv write: bad ttl type", "/bad/kv-write?key=typed&ttl=soon", { method: "PUT", body: '"v"' }, 500, /query string "key=typed&ttl=soon" does not fit/);
+add("kv write: bad ttl type", "/bad/kv-write?key=typed&ttl=soon", { method: "PUT", body: '"v"' }, 400, /query string "key=typed&ttl=soon" does not fit/);
 
 // Statuses outside what a response may carry.
 for (const code of [0, 1, 99, 100, 101, 199, 600, 999, 65535]) {
@@ -168,7 +169,7 @@ for (const code of [0, 1, 99, 100, 101, 199, 600, 999, 65535]) {
 for (const code of [0, 150, 600, 1000]) {
   add(`status: with_status ${code}`, `/response/status?code=${code}`, undefined, 500, new RegExp(`the handler returned an invalid response: invalid status ${code}`));
 }
-add("status: above u16", "/response/status?code=70000", undefined, 500, /number too large to fit in target type/);
+add("status: above u16", "/response/status?code=70000", undefined, 400, /number too large to fit in target type/);
 add("status: 204 with a body", "/response/status?code=204", undefined, 500, /invalid response with status 204/);
 add("status: redirect with 200", "/response/redirect-invalid", undefined, 500, /invalid redirect status 200/);
 

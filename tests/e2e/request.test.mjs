@@ -29,7 +29,7 @@ test("query deserializes into a struct", async () => {
 
 test("query that does not fit the struct is an error", async () => {
   const { status, body } = await text(mf, "/request/query?page=notanumber");
-  assert.equal(status, 500);
+  assert.equal(status, 400);
   assert.match(body, /query string "page=notanumber" does not fit the requested type/);
 });
 
@@ -42,7 +42,7 @@ test("json body round-trips a u64 beyond 2^53", async () => {
 
 test("invalid json body is a clear error", async () => {
   const { status, body } = await text(mf, "/request/json", { method: "POST", body: "{not json" });
-  assert.equal(status, 500);
+  assert.equal(status, 400);
   assert.match(body, /request body is not valid JSON for the requested type/);
 });
 
@@ -51,7 +51,7 @@ test("json body of the wrong shape names the field", async () => {
     method: "POST",
     body: '{"name":"x","count":-1}',
   });
-  assert.equal(status, 500);
+  assert.equal(status, 400);
   assert.match(body, /invalid value: integer `-1`/);
 });
 
@@ -65,7 +65,7 @@ test("text body that is not UTF-8 is an error", async () => {
     method: "POST",
     body: new Uint8Array([0x66, 0xff, 0xfe]),
   });
-  assert.equal(status, 500);
+  assert.equal(status, 400);
   assert.match(body, /request body is not valid UTF-8/);
 });
 
@@ -124,7 +124,7 @@ test("form with the wrong content type is a clear error", async () => {
     headers: { "content-type": "application/json" },
     body: '{"title":"x"}',
   });
-  assert.equal(status, 500);
+  assert.equal(status, 415);
   assert.match(body, /request body is not a form \(content-type: application\/json\)/);
 });
 

@@ -25,6 +25,7 @@ struct Inner {
     kind: ErrorKind,
     message: Cow<'static, str>,
     source: Option<Source>,
+    status: Option<u16>,
 }
 
 enum Source {
@@ -64,6 +65,7 @@ impl Error {
                 kind,
                 message: message.into(),
                 source: None,
+                status: None,
             }),
         }
     }
@@ -91,6 +93,22 @@ impl Error {
     pub(crate) fn with_source(mut self, source: impl StdError + Send + Sync + 'static) -> Self {
         self.inner.source = Some(Source::Rust(Box::new(source)));
         self
+    }
+
+    /// Sets the HTTP status that a fetch handler answers when it returns this error, such as
+    /// `404` for a missing resource. Without one the answer is `500`.
+    #[must_use]
+    pub fn with_status(mut self, status: u16) -> Self {
+        self.inner.status = Some(status);
+        self
+    }
+
+    /// Returns the HTTP status this error asks for, if any. The SDK sets `400` on errors about
+    /// the incoming request (a body that is not valid JSON, a query string that does not fit)
+    /// and `415` on a body of the wrong media type, so that the client learns it sent
+    /// something wrong.
+    pub fn status(&self) -> Option<u16> {
+        self.inner.status
     }
 
     /// Returns the broad class of this error.

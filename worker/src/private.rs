@@ -17,8 +17,9 @@ pub use web_sys;
 
 /// Runs a fetch handler for one request and returns the promise of its response.
 ///
-/// An `Err` from the handler is logged and answered with `500`; the body is the error's text
-/// when `respond_with_errors` is set, `Internal Server Error` otherwise.
+/// An `Err` from the handler is logged and answered with the status it asks for
+/// ([`crate::Error::status`]), `500` by default; the body is the error's text when
+/// `respond_with_errors` is set, the status's reason phrase otherwise.
 pub fn fetch<Req, Resp, E, F, Fut>(
     request: JsValue,
     env: JsValue,
@@ -29,7 +30,7 @@ pub fn fetch<Req, Resp, E, F, Fut>(
 where
     Req: FromRequest,
     Resp: IntoResponse,
-    E: Display,
+    E: Display + 'static,
     F: FnOnce(Req, Env, Context) -> Fut + 'static,
     Fut: Future<Output = Result<Resp, E>> + 'static,
 {
@@ -37,41 +38,78 @@ where
         let outcome = match Req::from_raw(request.unchecked_into()) {
             Ok(request) => handler(request, Env::from_js(env), Context::from_js(ctx))
                 .await
-                .map_err(|error| error.to_string()),
-            Err(error) => Err(error.to_string()),
+                .map_err(|error| (status_of(&error), error.to_string())),
+            Err(error) => Err((500, error.to_string())),
         };
         let response = outcome.and_then(|response| {
-            response
-                .into_raw()
-                .map_err(|error| format!("the handler returned an invalid response: {error}"))
+            response.into_raw().map_err(|error| {
+                let message = format!("the handler returned an invalid response: {error}");
+                (500, message)
+            })
         });
         Ok(match response {
             Ok(response) => response.into(),
-            Err(message) => {
-                console::error(&format!("fetch handler failed: {message}"));
+            Err((status, message)) => {
+                let line = format!("fetch handler failed with {status}: {message}");
+                if status < 500 {
+                    console::warn(&line);
+                } else {
+                    console::error(&line);
+                }
                 let body = if respond_with_errors {
                     message.as_str()
                 } else {
-                    "Internal Server Error"
+                    reason_phrase(status)
                 };
-                error_response(body).into()
+                error_response(status, body).into()
             }
         })
     };
     runtime::spawn_promise_entered(run, fetch_on_trap)
 }
 
+/// Returns the status a handler's error asks for: the one set on a [`crate::Error`], within
+/// 400 to 599, or `500`.
+fn status_of<E: 'static>(error: &E) -> u16 {
+    let error: &dyn std::any::Any = error;
+    error
+        .downcast_ref::<crate::Error>()
+        .and_then(crate::Error::status)
+        .filter(|status| (400..=599).contains(status))
+        .unwrap_or(500)
+}
+
+fn reason_phrase(status: u16) -> &'static str {
+    match status {
+        400 => "Bad Request",
+        401 => "Unauthorized",
+        403 => "Forbidden",
+        404 => "Not Found",
+        405 => "Method Not Allowed",
+        409 => "Conflict",
+        413 => "Content Too Large",
+        415 => "Unsupported Media Type",
+        422 => "Unprocessable Content",
+        429 => "Too Many Requests",
+        502 => "Bad Gateway",
+        503 => "Service Unavailable",
+        504 => "Gateway Timeout",
+        status if status < 500 => "Client Error",
+        _ => "Internal Server Error",
+    }
+}
+
 /// Answers a request whose handler panicked or trapped with a bare `500`.
 pub(crate) fn fetch_on_trap(resolve: &Function, _: &Function, _message: &str) {
     let _ = resolve.call1(
         &JsValue::UNDEFINED,
-        &error_response("Internal Server Error"),
+        &error_response(500, "Internal Server Error"),
     );
 }
 
-fn error_response(body: &str) -> web_sys::Response {
+fn error_response(status: u16, body: &str) -> web_sys::Response {
     let init = web_sys::ResponseInit::new();
-    init.set_status(500);
+    init.set_status(status);
     // Creating a response from a string with a valid status does not throw.
     web_sys::Response::new_with_opt_str_and_init(Some(body), &init)
         .unwrap_or_else(|_| JsValue::UNDEFINED.unchecked_into())

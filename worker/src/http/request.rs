@@ -114,7 +114,8 @@ impl Request {
                     Quoted(query_of(&url)),
                     Quoted(part)
                 ),
-            ));
+            )
+            .with_status(400));
         }
         serde_urlencoded::from_str(query_of(&url)).map_err(|error| {
             Error::new(
@@ -125,6 +126,7 @@ impl Request {
                 ),
             )
             .with_source(error)
+            .with_status(400)
         })
     }
 
@@ -173,7 +175,9 @@ impl Request {
     pub async fn text(&mut self) -> Result<String> {
         let bytes = self.bytes().await?;
         String::from_utf8(bytes).map_err(|error| {
-            Error::new(ErrorKind::Body, "request body is not valid UTF-8").with_source(error)
+            Error::new(ErrorKind::Body, "request body is not valid UTF-8")
+                .with_source(error)
+                .with_status(400)
         })
     }
 
@@ -190,6 +194,7 @@ impl Request {
                 "request body is not valid JSON for the requested type",
             )
             .with_source(error)
+            .with_status(400)
         })
     }
 
@@ -215,14 +220,7 @@ impl Request {
         let content_type = self.headers().get("content-type").ok().flatten();
         let parsed = js::settle(self.inner.form_data()).await.map_err(|thrown| {
             let found = content_type.as_deref().unwrap_or("none");
-            Error::new(
-                ErrorKind::Body,
-                format!(
-                    "request body is not a form (content-type: {found}); send \
-                     multipart/form-data or application/x-www-form-urlencoded"
-                ),
-            )
-            .with_js(thrown)
+            form_error(found).with_js(thrown)
         })?;
         Ok(FormData::from(parsed.unchecked_into::<web_sys::FormData>()))
     }
@@ -306,6 +304,26 @@ impl From<Request> for web_sys::Request {
     fn from(request: Request) -> Self {
         request.inner
     }
+}
+
+/// Describes why a body did not parse as a form: its media type is not a form type (415), or it
+/// claims to be a form and is malformed (400).
+fn form_error(content_type: &str) -> Error {
+    let essence = content_type.split(';').next().unwrap_or("").trim();
+    let is_form = essence.eq_ignore_ascii_case("multipart/form-data")
+        || essence.eq_ignore_ascii_case("application/x-www-form-urlencoded");
+    if is_form {
+        let message = format!(
+            "request body is not a valid form (content-type: {content_type}): the body is \
+             malformed or the boundary parameter is missing or wrong"
+        );
+        return Error::new(ErrorKind::Body, message).with_status(400);
+    }
+    let message = format!(
+        "request body is not a form (content-type: {content_type}); send \
+         multipart/form-data or application/x-www-form-urlencoded"
+    );
+    Error::new(ErrorKind::Body, message).with_status(415)
 }
 
 /// A type that a fetch handler can take as its request argument.
