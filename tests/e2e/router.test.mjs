@@ -1,6 +1,6 @@
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
-import { json, startWorker, text } from "./harness.mjs";
+import { json, request, startWorker, text } from "./harness.mjs";
 
 let mf;
 before(async () => {
@@ -22,6 +22,33 @@ test("a rest pattern captures the remaining path", async () => {
 test("a literal route wins over a parameter", async () => {
   assert.equal((await text(mf, "/router/users/me")).body, "literal");
   assert.equal((await text(mf, "/router/users/42")).body, "param 42");
+});
+
+test("a literal with non-ASCII text matches its encoded path", async () => {
+  assert.equal((await text(mf, "/router/caf%C3%A9")).body, "accented literal");
+});
+
+test("HEAD is answered by the GET route without a body", async () => {
+  const response = await request(mf, "/router/users/me", { method: "HEAD" });
+  assert.equal(response.status, 200);
+  assert.equal(await response.text(), "");
+});
+
+test("a 405 lists HEAD next to GET", async () => {
+  const { status, headers } = await text(mf, "/router/users/me", { method: "PUT" });
+  assert.equal(status, 405);
+  assert.equal(headers.get("allow"), "GET, HEAD");
+});
+
+test("an error with a status answers that status", async () => {
+  const { status, body } = await text(mf, "/router/missing-thing");
+  assert.equal(status, 404);
+  assert.equal(body, "no such thing here");
+});
+
+test("a method route wins over an every-method route", async () => {
+  assert.equal((await text(mf, "/router/any-method", { method: "POST" })).body, "post wins");
+  assert.equal((await text(mf, "/router/any-method", { method: "PUT" })).body, "any PUT");
 });
 
 test("an unknown path is 404", async () => {

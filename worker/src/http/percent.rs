@@ -7,8 +7,10 @@ pub(crate) fn percent_decode(text: &str, plus_as_space: bool) -> Vec<u8> {
     let mut decoded = Vec::with_capacity(bytes.len());
     let mut index = 0;
     while index < bytes.len() {
+        // Both characters must be hex digits: `from_str_radix` alone would accept `%+1`.
         let escaped = bytes
             .get(index + 1..index + 3)
+            .filter(|hex| hex.iter().all(u8::is_ascii_hexdigit))
             .and_then(|hex| u8::from_str_radix(std::str::from_utf8(hex).ok()?, 16).ok());
         match (bytes[index], escaped) {
             (b'%', Some(byte)) => {
@@ -46,6 +48,7 @@ mod tests {
     fn decode_keeps_broken_escapes() {
         assert_eq!(percent_decode("100%", false), b"100%");
         assert_eq!(percent_decode("%zz%4", false), b"%zz%4");
+        assert_eq!(percent_decode("%+1%-1", false), b"%+1%-1");
     }
 
     #[test]

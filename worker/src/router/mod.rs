@@ -299,10 +299,9 @@ impl<'a, D: 'a> Router<'a, D> {
             &self.routes
         };
         let clash = existing.iter().find(|route| {
-            let same_method = match (&route.method, &method) {
-                (Some(a), Some(b)) => a == b,
-                _ => true,
-            };
+            // A route for every method and one for a single method may share a pattern: the
+            // single-method route wins for its method.
+            let same_method = route.method == method;
             same_method && route.pattern.conflicts_with(&parsed)
         });
         if let Some(route) = clash {
@@ -348,7 +347,14 @@ impl<'a, D: 'a> Router<'a, D> {
         }
         let method = request.method();
         let path = request.path();
+        // HEAD is GET without the body (RFC 9110, section 9.3.2): without a HEAD route, the GET
+        // route answers, and the runtime leaves out the body.
         let chosen = best_match(&self.routes, Some(&method), &path)
+            .or_else(|| {
+                let head = method == Method::Head;
+                head.then(|| best_match(&self.routes, Some(&Method::Get), &path))
+                    .flatten()
+            })
             .or_else(|| best_match(&self.fallbacks, None, &path));
         if let Some((route, params)) = chosen {
             let handler = route.handler.clone();
@@ -371,12 +377,18 @@ impl<'a, D: 'a> Router<'a, D> {
 
 type Match<'r, 'a, D> = (&'r Route<'a, D>, HashMap<String, String>);
 
+/// How specific a match is, lower first: the pattern's rank, then whether the route serves
+/// every method.
+type Specificity = (Vec<u8>, bool);
+
 fn best_match<'r, 'a, D>(
     routes: &'r [Route<'a, D>],
     method: Option<&Method>,
     path: &str,
 ) -> Option<Match<'r, 'a, D>> {
-    let mut best: Option<(Vec<u8>, Match<'r, 'a, D>)> = None;
+    // Ranked by the pattern first, then a route for the request's method before one for every
+    // method.
+    let mut best: Option<(Specificity, Match<'r, 'a, D>)> = None;
     for route in routes {
         let method_fits = match (&route.method, method) {
             (Some(wanted), Some(actual)) => wanted == actual,
@@ -388,6 +400,7 @@ fn best_match<'r, 'a, D>(
         let Some((rank, params)) = route.pattern.matches(path) else {
             continue;
         };
+        let rank = (rank, route.method.is_none());
         if best.as_ref().is_none_or(|(best_rank, _)| rank < *best_rank) {
             best = Some((rank, (route, params)));
         }
@@ -401,9 +414,18 @@ fn allowed_methods<D>(routes: &[Route<'_, D>], path: &str) -> Vec<String> {
         let Some(method) = &route.method else {
             continue;
         };
-        let name = method.as_str();
-        if route.pattern.matches(path).is_some() && !allowed.iter().any(|seen| seen == name) {
-            allowed.push(name.to_owned());
+        if route.pattern.matches(path).is_none() {
+            continue;
+        }
+        // A GET route answers HEAD too.
+        let names: &[&str] = match method {
+            Method::Get => &["GET", "HEAD"],
+            other => &[other.as_str()],
+        };
+        for name in names {
+            if !allowed.iter().any(|seen| seen == name) {
+                allowed.push((*name).to_owned());
+            }
         }
     }
     allowed
@@ -447,6 +469,24 @@ mod tests {
             .get("/users/:id", |_, _| Response::empty())
             .post("/users/:id", |_, _| Response::empty());
         assert!(router.check().is_ok());
+    }
+
+    #[test]
+    fn every_method_route_beside_get_is_allowed() {
+        let router = Router::new()
+            .on("/x", |_, _| Response::empty())
+            .get("/x", |_, _| Response::empty());
+        assert!(router.check().is_ok());
+        let (route, _) = best_match(&router.routes, Some(&Method::Get), "/x").unwrap();
+        assert_eq!(route.method, Some(Method::Get));
+        let (route, _) = best_match(&router.routes, Some(&Method::Post), "/x").unwrap();
+        assert_eq!(route.method, None);
+    }
+
+    #[test]
+    fn get_route_allows_head() {
+        let router = Router::new().get("/x", |_, _| Response::empty());
+        assert_eq!(allowed_methods(&router.routes, "/x"), ["GET", "HEAD"]);
     }
 
     #[test]

@@ -99,7 +99,7 @@ impl Pattern {
                 None => (remaining, None),
             };
             match segment {
-                Segment::Literal(text) if text == part => rank.push(0),
+                Segment::Literal(text) if literal_matches(text, part) => rank.push(0),
                 Segment::Param(name) if !part.is_empty() => {
                     params.insert(name.clone(), decode(part));
                     rank.push(1);
@@ -125,6 +125,14 @@ fn parse_segment(pattern: &str, part: &str, last: bool) -> Result<Segment> {
         }
         return Ok(Segment::Rest(name.to_owned()));
     }
+    if part.contains(['?', '#']) {
+        let reason = format!(
+            "segment {} contains `?` or `#`; a route pattern matches the path only, and the \
+             query string is read with Request::query",
+            Quoted(part)
+        );
+        return Err(invalid(pattern, &reason));
+    }
     if part.contains([':', '*']) {
         let reason = format!(
             "segment {} mixes text with a parameter; a parameter must be a whole segment",
@@ -132,7 +140,8 @@ fn parse_segment(pattern: &str, part: &str, last: bool) -> Result<Segment> {
         );
         return Err(invalid(pattern, &reason));
     }
-    Ok(Segment::Literal(part.to_owned()))
+    // Stored decoded, so that `/café` and `/caf%C3%A9` are the same pattern.
+    Ok(Segment::Literal(decode(part)))
 }
 
 fn check_name(pattern: &str, name: &str) -> Result<()> {
@@ -155,6 +164,16 @@ fn invalid(pattern: &str, reason: &str) -> Error {
         ErrorKind::Route,
         format!("invalid route pattern {}: {reason}", Quoted(pattern)),
     )
+}
+
+/// Compares a literal segment, stored decoded, with a segment of the percent-encoded path, so
+/// that the pattern `/café` matches the path `/caf%C3%A9`.
+fn literal_matches(literal: &str, part: &str) -> bool {
+    if part.contains('%') {
+        decode(part) == literal
+    } else {
+        part == literal
+    }
 }
 
 /// Decodes `%XX` escapes; a value that does not decode to UTF-8 is kept as sent.
@@ -196,6 +215,13 @@ mod tests {
         let found = params("/files/*path", "/files/a/b.txt").unwrap();
         assert_eq!(found["path"], "a/b.txt");
         assert!(params("/files/*path", "/files/").is_none());
+    }
+
+    #[test]
+    fn literal_matches_encoded_path() {
+        assert!(params("/café", "/caf%C3%A9").is_some());
+        assert!(params("/a b", "/a%20b").is_some());
+        assert!(params("/caf%C3%A9", "/caf%C3%A9").is_some());
     }
 
     #[test]

@@ -169,6 +169,14 @@ pub(crate) fn routes(router: Routes<'_>) -> Routes<'_> {
             Response::ok(ctx.param("path").cloned().unwrap_or_default())
         })
         .get("/router/users/me", |_, _| Response::ok("literal"))
+        .get("/router/café", |_, _| Response::ok("accented literal"))
+        .get("/router/missing-thing", |_, _| {
+            Err(worker::Error::from("no such thing here").with_status(404))
+        })
+        .on("/router/any-method", |req, _| {
+            Response::ok(format!("any {}", req.method()))
+        })
+        .post("/router/any-method", |_, _| Response::ok("post wins"))
         .get("/router/users/:id", |_, ctx| {
             Response::ok(format!(
                 "param {}",
