@@ -148,12 +148,20 @@ impl Env {
 
     fn raw_binding(&self, name: &str, expected: &str) -> Result<JsValue> {
         let value = js::property(&self.inner, name);
-        if value.is_undefined() {
+        // A name such as `constructor` or `toString` reads a function from the prototype of the
+        // env object; only its own properties are bindings.
+        let inherited = value.is_function()
+            && !js_sys::Object::has_own(
+                self.inner.unchecked_ref::<js_sys::Object>(),
+                &JsValue::from_str(name),
+            );
+        if value.is_undefined() || inherited {
             return Err(Error::new(
                 ErrorKind::Binding,
                 format!(
-                    "binding \"{name}\" not found: expected a {expected}; \
-                     add it to wrangler.toml or check the spelling"
+                    "binding \"{name}\" not found: expected {} {expected}; \
+                     add it to wrangler.toml or check the spelling",
+                    article(expected)
                 ),
             ));
         }

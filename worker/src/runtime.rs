@@ -285,7 +285,16 @@ pub(crate) fn recover(trap_message: String) -> bool {
     let message = match message {
         Some(panic) => panic,
         None => {
-            crate::console::error(&format!("the worker trapped: {trap_message}"));
+            // Without a panic message the trap came from wasm itself; these two are how a
+            // stack overflow shows, the Rust stack running below address 0 or V8's own limit.
+            let hint = if trap_message.contains("memory access out of bounds")
+                || trap_message.contains("Maximum call stack size exceeded")
+            {
+                " (possibly a stack overflow: deep recursion or a large value on the stack)"
+            } else {
+                ""
+            };
+            crate::console::error(&format!("the worker trapped: {trap_message}{hint}"));
             trap_message
         }
     };

@@ -77,7 +77,10 @@ use crate::{Env, Error, Request, Response, Result, WebSocket, js};
 /// A panic inside a handler fails only that call: a `fetch` gets a `500` response, and other
 /// calls reject. The object stays in memory and keeps serving, with its storage as the last
 /// completed write left it. State the panicking call held, such as a `RefCell` borrow, stays
-/// held, so keep borrows short.
+/// held, so keep borrows short. After 16 traps anywhere in the worker, the runtime replaces the
+/// wasm instance at the next moment nothing is in flight, to return the memory the traps leaked:
+/// then every object is created again with [`DurableObject::new`], its fields start over and its
+/// storage is kept, as after an eviction.
 #[allow(async_fn_in_trait)] // Workers run on one thread, so the futures need not be `Send`.
 pub trait DurableObject:
     export::DurableObjectStruct + export::DurableObjectImpl + Sized + 'static
@@ -88,7 +91,10 @@ pub trait DurableObject:
 
     /// Handles a request sent with [`Stub::fetch_with_request`] or a JavaScript stub's `fetch`.
     ///
-    /// An `Err` rejects the caller's fetch with the error's message.
+    /// An `Err` rejects the caller's fetch with the error's message. This default body never
+    /// runs: `#[durable_object]` exports only the handlers the `impl` block writes, so for an
+    /// object without `fetch` the caller's fetch fails with the runtime's error, "Handler does
+    /// not export a fetch() function".
     async fn fetch(&self, request: Request) -> Result<Response> {
         let _ = request;
         Response::error("this Durable Object has no fetch handler", 501)
