@@ -255,6 +255,33 @@ where
     validate(raw)
 }
 
+/// Returns the known flag closest to a mistyped one: at most two edits away.
+fn closest_flag(name: &str) -> Option<&'static str> {
+    FLAGS
+        .iter()
+        .map(|flag| (edit_distance(name, flag.long), flag.long))
+        .filter(|(distance, _)| *distance <= 2)
+        .min_by_key(|(distance, _)| *distance)
+        .map(|(_, long)| long)
+}
+
+/// Counts the single-character insertions, deletions and substitutions that turn `a` into `b`.
+fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut previous: Vec<usize> = (0..=b.len()).collect();
+    for (row, left) in a.chars().enumerate() {
+        let mut current = vec![row + 1];
+        for (column, right) in b.iter().enumerate() {
+            let substitution = previous[column] + usize::from(left != *right);
+            let insertion = current[column] + 1;
+            let deletion = previous[column + 1] + 1;
+            current.push(substitution.min(insertion).min(deletion));
+        }
+        previous = current;
+    }
+    previous[b.len()]
+}
+
 fn parse_flags(args: Vec<OsString>) -> Result<RawArgs, UsageError> {
     let mut raw = RawArgs::default();
     let mut parser = lexopt::Parser::from_args(args);
@@ -269,7 +296,15 @@ fn parse_flags(args: Vec<OsString>) -> Result<RawArgs, UsageError> {
             }
         };
         let Some(flag) = flag else {
-            return Err(arg.unexpected().into());
+            let suggestion = match &arg {
+                lexopt::Arg::Long(name) => closest_flag(name),
+                _ => None,
+            };
+            let error = UsageError::from(arg.unexpected());
+            return Err(match suggestion {
+                Some(known) => usage_error!("{error}; did you mean `--{known}`?"),
+                None => error,
+            });
         };
         let value = match flag.value_name {
             Some(_) => Some(parser.value()?),
@@ -510,6 +545,20 @@ mod tests {
     fn unknown_flag_is_usage_error() {
         let message = usage_error(&["--relase"]);
         assert!(message.contains("--relase"), "{message}");
+        assert!(message.contains("did you mean `--release`?"), "{message}");
+    }
+
+    #[test]
+    fn distant_flag_gets_no_suggestion() {
+        let message = usage_error(&["--frobnicate"]);
+        assert!(!message.contains("did you mean"), "{message}");
+    }
+
+    #[test]
+    fn edit_distance_counts_edits() {
+        assert_eq!(edit_distance("relase", "release"), 1);
+        assert_eq!(edit_distance("", "dev"), 3);
+        assert_eq!(edit_distance("dev", "dev"), 0);
     }
 
     #[test]

@@ -157,8 +157,11 @@ pub(crate) fn check_wasm_bindgen_version(resolved: &[Version], linked: &str) -> 
         if version.to_string() != linked {
             bail!(
                 "the crate's Cargo.lock resolves wasm-bindgen {version}, but this worker-build \
-                 runs wasm-bindgen {linked}; run `cargo update -p wasm-bindgen --precise \
-                 {linked}`, or install the worker-build release that uses wasm-bindgen {version}"
+                 ({}) runs wasm-bindgen {linked}; install the worker-build of the same release \
+                 as your `worker` dependency (`cargo install worker-build --version <that \
+                 version> --locked --force`), or, if your crate pins wasm-bindgen itself, run \
+                 `cargo update -p wasm-bindgen --precise {linked}`",
+                env!("CARGO_PKG_VERSION")
             );
         }
     }
@@ -320,7 +323,10 @@ mod tests {
             message.contains("`cargo update -p wasm-bindgen --precise 0.2.130`"),
             "{message}"
         );
-        assert!(message.contains("worker-build release that uses wasm-bindgen 0.2.129"));
+        assert!(
+            message.contains("install the worker-build of the same release as your `worker`"),
+            "{message}"
+        );
     }
 
     #[test]

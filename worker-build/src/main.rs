@@ -22,10 +22,14 @@ use args::Mode;
 const PROGRAM: &str = "worker-build";
 
 /// Prints a progress or error line to stderr, prefixed with the program name.
+// The line is formatted first and written in one call: `eprintln!` with several arguments
+// writes them piece by piece, and wrangler shows each piece of a build command's output on a
+// line of its own.
 macro_rules! say {
-    ($($arg:tt)*) => {
-        eprintln!("{}: {}", $crate::PROGRAM, format_args!($($arg)*))
-    };
+    ($($arg:tt)*) => {{
+        let line = format!("{}: {}\n", $crate::PROGRAM, format_args!($($arg)*));
+        let _ = std::io::Write::write_all(&mut std::io::stderr().lock(), line.as_bytes());
+    }};
 }
 pub(crate) use say;
 

@@ -125,7 +125,7 @@ pub(crate) fn install(out_dir: &Path, files: &[(PathBuf, Vec<u8>)], stamp: &str)
 
 /// Rejects an existing `out_dir` that is not a previous output, so that a mistyped
 /// `--out-dir` (such as `.` or `src`) is never deleted.
-fn check_replaceable(out_dir: &Path) -> Result<()> {
+pub(crate) fn check_replaceable(out_dir: &Path) -> Result<()> {
     if !out_dir.exists() {
         return Ok(());
     }

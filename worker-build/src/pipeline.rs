@@ -20,6 +20,9 @@ pub(crate) fn run(config: &Config) -> Result<()> {
     let linked_version = bindgen::wasm_bindgen_version();
     cargo::check_wasm_bindgen_version(&project.wasm_bindgen_versions, &linked_version)?;
     let out_dir = output_dir(config, &project)?;
+    // Checked again when the output is installed, but a mistyped --out-dir should fail before
+    // the compile rather than after it.
+    output::check_replaceable(&out_dir)?;
 
     // Held until the output is in place, so that concurrent builds of the crate take turns.
     let _lock = output::lock(&project.target_dir, &project.package_name)?;

@@ -25,6 +25,7 @@ pub(crate) const TOP_LEVEL_NAMES: &[&str] = &[
     "enter",
     "recover",
     "reset",
+    "renew",
     "discard",
     "rethrow",
     "internalError",
@@ -50,7 +51,7 @@ function schedule() {
 // The runtime answers true after enough traps, once nothing is alive on the instance: each trap
 // leaked what its task owned, and a fresh instance returns that memory.
 function drain() {
-  if (enter(discard, __worker_drain)) reset();
+  if (enter(discard, __worker_drain)) renew();
 }
 
 // Awaits a promise for Rust: the settlement goes to the task waiting in `slot` through the guard,
@@ -66,7 +67,7 @@ function awaitPromise(promise, slot) {
 
 function settled(from, slot, fulfilled, value) {
   if (from === generation && enter(discard, __worker_settle, undefined, slot, fulfilled, value)) {
-    reset();
+    renew();
   }
 }
 
@@ -86,11 +87,20 @@ function enter(onTrap, fn, self, a, b, c, d, e) {
 
 function recover(error) {
   try {
-    if (__worker_recover(String(error))) reset();
+    if (__worker_recover(String(error))) renew();
   } catch (fatal) {
     console.error("worker: the wasm instance failed to recover from a trap; replacing it:", fatal);
     reset();
   }
+}
+
+// Replaces an instance that leaked through repeated traps, at a moment when nothing is in flight.
+function renew() {
+  console.warn(
+    "worker: replacing the wasm instance after repeated traps, to return the memory they " +
+      "leaked; Rust globals and the in-memory state of Durable Objects start over",
+  );
+  reset();
 }
 
 // Replaces the instance with a fresh one. After a failed recovery, the promises of requests in
@@ -335,13 +345,13 @@ mod tests {
         assert!(save < restore, "{js}");
         assert!(restore < recover, "{js}");
         assert!(
-            js.contains("if (__worker_recover(String(error))) reset();"),
+            js.contains("if (__worker_recover(String(error))) renew();"),
             "{js}"
         );
         assert!(js.contains("  __wbg_reset_state();\n  generation++;\n  instantiate();\n"));
         assert!(js.contains("queueMicrotask(drain);"), "{js}");
         assert!(
-            js.contains("if (enter(discard, __worker_drain)) reset();"),
+            js.contains("if (enter(discard, __worker_drain)) renew();"),
             "{js}"
         );
     }

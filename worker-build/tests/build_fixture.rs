@@ -17,13 +17,24 @@ fn fixture(name: &str) -> PathBuf {
         .join(name)
 }
 
+/// The target folder that all fixtures share: `fixtures` inside `CARGO_TARGET_DIR` when that is
+/// set, so that a shared target folder is used, or else inside the repository's `target`.
+fn fixtures_target() -> PathBuf {
+    match std::env::var_os("CARGO_TARGET_DIR") {
+        Some(dir) => std::path::absolute(dir)
+            .expect("CARGO_TARGET_DIR resolves")
+            .join("fixtures"),
+        None => repository().join("target/fixtures"),
+    }
+}
+
 /// `worker-build ARGS` in `dir`, with the target folder that all fixtures share.
 fn worker_build(dir: &Path, args: &[&str]) -> Command {
     let mut command = Command::new(BINARY);
     command
         .args(args)
         .current_dir(dir)
-        .env("CARGO_TARGET_DIR", repository().join("target/fixtures"));
+        .env("CARGO_TARGET_DIR", fixtures_target());
     command
 }
 
@@ -170,7 +181,7 @@ fn concurrent_release_builds_load_in_workerd() {
 #[test]
 fn dev_build_loads_in_workerd() {
     let dir = fixture("hello");
-    let out_dir = repository().join("target/fixtures/hello-dev-build");
+    let out_dir = fixtures_target().join("hello-dev-build");
     let out_arg = out_dir.to_str().unwrap();
     let output = worker_build(&dir, &["--dev", "--out-dir", out_arg])
         .output()
