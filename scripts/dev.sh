@@ -6,7 +6,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/setup.sh
 cargo build -p worker-build
+worker_build="${CARGO_TARGET_DIR:-$PWD/target}/debug/worker-build"
 cd examples/kv-counter
-../../target/debug/worker-build --release
+"$worker_build" --release
 exec ../../node_modules/.bin/wrangler dev --ip 127.0.0.1 --port "${PORT:-8787}" \
   --show-interactive-dev-session=false

@@ -20,7 +20,13 @@ async fn fetch(req: Request, env: Env, _ctx: Context) -> Result<Response> {
     // The same name always reaches the same object, wherever the request arrives.
     let stub = env.durable_object("ROOMS")?.get_by_name(&room)?;
     match (req.method(), rest.as_str()) {
-        (Method::Get, "ws") => stub.fetch_with_request(req).await,
+        (Method::Get, "ws") => {
+            let upgrade = req.headers().get("upgrade")?.unwrap_or_default();
+            if !upgrade.eq_ignore_ascii_case("websocket") {
+                return Response::error("connect with a WebSocket (Upgrade: websocket)", 426);
+            }
+            stub.fetch_with_request(req).await
+        }
         (Method::Get, "") => {
             let messages: Vec<Message> = stub.call("messages", ()).await?;
             Response::from_json(&messages)
