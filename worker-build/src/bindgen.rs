@@ -76,9 +76,16 @@ pub(crate) fn generate(wasm: Vec<u8>, strip_names: bool) -> Result<Generated> {
     for (path, contents) in output.local_modules() {
         modules.push((PathBuf::from("snippets").join(path), contents.clone()));
     }
+    // wasm-bindgen writes every snippet of every linked crate, also those whose functions the
+    // module does not import after dead code is removed; only the ones the glue imports ship.
+    let glue = output.js();
+    modules.retain(|(path, _)| {
+        let import = format!("./{}", path.to_string_lossy().replace('\\', "/"));
+        glue.contains(&import)
+    });
     modules.sort();
     Ok(Generated {
-        glue: output.js().to_owned(),
+        glue: glue.to_owned(),
         wasm,
         modules,
         manifest,
