@@ -47,7 +47,7 @@ pub(crate) fn run(config: &Config) -> Result<()> {
     let generated = bindgen::generate(wasm, strip_names)?;
     let wasm_size = generated.wasm.len();
     let summary = generated.manifest.to_string();
-    let files = output_files(generated);
+    let files = output_files(generated, strip_names);
     output::install(&out_dir, &files, &stamp)?;
     say!(
         "wrote {shown_dir} ({summary}; {WASM_FILE} is {} KiB)",
@@ -77,8 +77,13 @@ fn shown_path(path: &Path) -> String {
     }
 }
 
-fn output_files(generated: bindgen::Generated) -> Vec<(PathBuf, Vec<u8>)> {
+fn output_files(generated: bindgen::Generated, strip_comments: bool) -> Vec<(PathBuf, Vec<u8>)> {
     let shim = shim::generate(&generated.manifest);
+    let shim = if strip_comments {
+        shim::without_comments(&shim)
+    } else {
+        shim
+    };
     let mut files = vec![
         (PathBuf::from(SHIM_FILE), shim.into_bytes()),
         (PathBuf::from(GLUE_FILE), generated.glue.into_bytes()),
