@@ -299,7 +299,8 @@ fn export_attributes(js_name: &str) -> TokenStream {
     quote! {
         #[::worker::__private::wasm_bindgen::prelude::wasm_bindgen(
             wasm_bindgen = ::worker::__private::wasm_bindgen,
-            js_name = #js_name
+            js_name = #js_name,
+            skip_jsdoc
         )]
         #[doc(hidden)]
     }
@@ -318,7 +319,7 @@ fn handler_export(class: &Ident, self_ty: &Type, handler: &Handler) -> TokenStre
         pub fn #function(
             __worker_handle: &::worker::__private::durable::DurableObjectHandle,
             #(#parameters: ::worker::__private::wasm_bindgen::JsValue,)*
-        ) -> ::worker::__private::js_sys::Promise {
+        ) -> ::worker::__private::wasm_bindgen::JsValue {
             ::worker::__private::durable::#runner::<#self_ty>(__worker_handle, #(#parameters),*)
         }
     }
@@ -469,7 +470,7 @@ fn rpc_export(class: &Ident, self_ty: &Type, method: &RpcMethod<'_>) -> TokenStr
         pub fn #function(
             __worker_handle: &::worker::__private::durable::DurableObjectHandle,
             __worker_arguments: ::worker::__private::js_sys::Array,
-        ) -> ::worker::__private::js_sys::Promise {
+        ) -> ::worker::__private::wasm_bindgen::JsValue {
             ::worker::__private::durable::rpc::<#self_ty, _, _, _>(
                 __worker_handle,
                 #js_name,

@@ -168,14 +168,15 @@ fn handler_export(kind: &str, call: TokenStream) -> TokenStream {
     quote! {
         #[::worker::__private::wasm_bindgen::prelude::wasm_bindgen(
             wasm_bindgen = ::worker::__private::wasm_bindgen,
-            js_name = #export_name
+            js_name = #export_name,
+            skip_jsdoc
         )]
         #[doc(hidden)]
         pub fn #export(
             __worker_a: ::worker::__private::wasm_bindgen::JsValue,
             __worker_b: ::worker::__private::wasm_bindgen::JsValue,
             __worker_c: ::worker::__private::wasm_bindgen::JsValue,
-        ) -> ::worker::__private::js_sys::Promise {
+        ) -> ::worker::__private::wasm_bindgen::JsValue {
             ::worker::__private::#call
         }
         #entry
@@ -190,7 +191,8 @@ fn start_export(name: &Ident) -> TokenStream {
     quote! {
         #[::worker::__private::wasm_bindgen::prelude::wasm_bindgen(
             wasm_bindgen = ::worker::__private::wasm_bindgen,
-            js_name = #export_name
+            js_name = #export_name,
+            skip_jsdoc
         )]
         #[doc(hidden)]
         pub fn #export() {

@@ -3,7 +3,7 @@
 use std::fmt::Display;
 use std::future::Future;
 
-use ::js_sys::{Function, Promise};
+use ::js_sys::Function;
 use ::wasm_bindgen::{JsCast, JsValue};
 
 use crate::http::request::FromRequest;
@@ -26,7 +26,7 @@ pub fn fetch<Req, Resp, E, F, Fut>(
     ctx: JsValue,
     respond_with_errors: bool,
     handler: F,
-) -> Promise
+) -> JsValue
 where
     Req: FromRequest,
     Resp: IntoResponse,
@@ -65,7 +65,7 @@ where
             }
         })
     };
-    runtime::spawn_promise_entered(run, fetch_on_trap)
+    runtime::spawn_entered(run, fetch_on_trap)
 }
 
 /// Returns the status a handler's error asks for: the one set on a [`crate::Error`], within
@@ -134,7 +134,7 @@ impl<E: Display> HandlerOutcome for Result<(), E> {
 }
 
 /// Runs a scheduled handler; an error rejects the promise, so the invocation counts as failed.
-pub fn scheduled<F, Fut>(event: JsValue, env: JsValue, ctx: JsValue, handler: F) -> Promise
+pub fn scheduled<F, Fut>(event: JsValue, env: JsValue, ctx: JsValue, handler: F) -> JsValue
 where
     F: FnOnce(ScheduledEvent, Env, ScheduleContext) -> Fut + 'static,
     Fut: Future + 'static,
@@ -151,30 +151,30 @@ where
             }
         }
     };
-    runtime::spawn_promise_entered(run, crate::context::reject_on_trap)
+    runtime::spawn_entered(run, crate::context::reject_on_trap)
 }
 
-/// Stores the shim's drain scheduler and promise awaiter, and installs the panic hook.
-#[::wasm_bindgen::prelude::wasm_bindgen(js_name = "__worker_init")]
+// Stores the shim's drain scheduler and promise awaiter, and installs the panic hook.
+#[::wasm_bindgen::prelude::wasm_bindgen(js_name = "__worker_init", skip_jsdoc)]
 pub fn init(scheduler: Function, awaiter: Option<Function>) {
     runtime::init(scheduler, awaiter);
 }
 
-/// Delivers the settlement of an awaited promise; `true` asks the shim to replace the instance.
-#[::wasm_bindgen::prelude::wasm_bindgen(js_name = "__worker_settle")]
+// Delivers the settlement of an awaited promise; `true` asks the shim to replace the instance.
+#[::wasm_bindgen::prelude::wasm_bindgen(js_name = "__worker_settle", skip_jsdoc)]
 pub fn settle(slot: u32, fulfilled: bool, value: JsValue) -> bool {
     crate::promise::settle(slot, fulfilled, value)
 }
 
-/// Polls the queued tasks; `true` asks the shim to replace the instance (see the runtime).
-#[::wasm_bindgen::prelude::wasm_bindgen(js_name = "__worker_drain")]
+// Polls the queued tasks; `true` asks the shim to replace the instance (see the runtime).
+#[::wasm_bindgen::prelude::wasm_bindgen(js_name = "__worker_drain", skip_jsdoc)]
 pub fn drain() -> bool {
     runtime::drain()
 }
 
-/// Fails the task a trap interrupted and resumes the others; `true` asks the shim to replace
-/// the instance.
-#[::wasm_bindgen::prelude::wasm_bindgen(js_name = "__worker_recover")]
+// Fails the task a trap interrupted and resumes the others; `true` asks the shim to replace
+// the instance.
+#[::wasm_bindgen::prelude::wasm_bindgen(js_name = "__worker_recover", skip_jsdoc)]
 pub fn recover(trap_message: String) -> bool {
     runtime::recover(trap_message)
 }

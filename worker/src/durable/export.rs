@@ -34,7 +34,7 @@ pub trait DurableObjectStruct {}
 )]
 pub trait DurableObjectImpl {}
 
-/// One Rust Durable Object, owned by the JavaScript class instance the shim generates.
+// One Rust Durable Object, owned by the JavaScript class instance the shim generates.
 #[wasm_bindgen(js_name = "__WorkerDurableObject")]
 pub struct DurableObjectHandle {
     object: Rc<dyn Any>,
@@ -54,7 +54,7 @@ fn run<T, F, Fut>(
     handle: &DurableObjectHandle,
     call: F,
     on_trap: fn(&Function, &Function, &str),
-) -> Promise
+) -> JsValue
 where
     T: 'static,
     F: FnOnce(Rc<T>) -> Fut + 'static,
@@ -66,13 +66,13 @@ where
              match the wasm module, so rebuild with worker-build",
             std::any::type_name::<T>()
         );
-        return Promise::reject(&js_sys::Error::new(&message));
+        return Promise::reject(&js_sys::Error::new(&message)).into();
     };
-    runtime::spawn_promise_entered(call(object), on_trap)
+    runtime::spawn_entered(call(object), on_trap)
 }
 
 /// Runs `T::fetch`. An `Err` rejects the caller's fetch; a panic answers `500`.
-pub fn fetch<T: DurableObject>(handle: &DurableObjectHandle, request: JsValue) -> Promise {
+pub fn fetch<T: DurableObject>(handle: &DurableObjectHandle, request: JsValue) -> JsValue {
     let call = |object: Rc<T>| async move {
         let request = Request::from_raw(request.unchecked_into()).map_err(Error::into_js)?;
         let response = object.fetch(request).await.map_err(|error| {
@@ -90,7 +90,7 @@ pub fn fetch<T: DurableObject>(handle: &DurableObjectHandle, request: JsValue) -
 }
 
 /// Runs `T::alarm`; an `Err` rejects, which makes the runtime retry the alarm.
-pub fn alarm<T: DurableObject>(handle: &DurableObjectHandle, info: JsValue) -> Promise {
+pub fn alarm<T: DurableObject>(handle: &DurableObjectHandle, info: JsValue) -> JsValue {
     // The runtime's info object cannot be cloned or kept, so its fields are copied now.
     let info = AlarmInfo::from_js(&info);
     let call = move |object: Rc<T>| async move { settle("alarm", object.alarm(info).await) };
@@ -102,7 +102,7 @@ pub fn websocket_message<T: DurableObject>(
     handle: &DurableObjectHandle,
     ws: JsValue,
     message: JsValue,
-) -> Promise {
+) -> JsValue {
     let message = WebSocketIncomingMessage::from_js(&message);
     let call = move |object: Rc<T>| async move {
         let outcome = object
@@ -120,7 +120,7 @@ pub fn websocket_close<T: DurableObject>(
     code: JsValue,
     reason: JsValue,
     was_clean: JsValue,
-) -> Promise {
+) -> JsValue {
     let code = code.as_f64().unwrap_or(0.0) as usize;
     let reason = reason.as_string().unwrap_or_default();
     let was_clean = was_clean.as_bool().unwrap_or(false);
@@ -137,7 +137,7 @@ pub fn websocket_error<T: DurableObject>(
     handle: &DurableObjectHandle,
     ws: JsValue,
     error: JsValue,
-) -> Promise {
+) -> JsValue {
     let call = move |object: Rc<T>| async move {
         let outcome = object
             .websocket_error(WebSocket::from_js(ws), Error::from(error))
@@ -184,7 +184,7 @@ pub fn rpc<T, F, Fut, R>(
     arity: u32,
     args: Array,
     call: F,
-) -> Promise
+) -> JsValue
 where
     T: DurableObject,
     F: FnOnce(Rc<T>, RpcArguments) -> Fut + 'static,
