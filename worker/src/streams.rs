@@ -124,30 +124,50 @@ where
     });
     js::set_property(&source, "pull", &pull.into_js_value());
     js::set_property(&source, "cancel", &cancel.into_js_value());
-    ReadableStream::new_with_underlying_source(&source)
+    let strategy = web_sys::QueuingStrategy::new();
+    strategy.set_high_water_mark(CHUNKS_AHEAD);
+    ReadableStream::new_with_underlying_source_and_strategy(&source, &strategy)
         .map_err(|thrown| Error::js("creating a ReadableStream failed", thrown))
 }
 
+/// Chunks a pull may enqueue before the consumer reads them: enough that one pull moves several
+/// ready chunks, as each pull costs a promise and a task.
+const CHUNKS_AHEAD: f64 = 16.0;
+
+/// Answers one `pull`: waits for the next chunk, then enqueues every further chunk that is
+/// ready at once, as long as the stream's queue has room.
 fn pull_chunk(stream: SharedStream, controller: StreamController) -> Promise {
     let task = async move {
-        let next = poll_fn(|cx| match stream.borrow_mut().as_mut() {
+        let poll_next = |cx: &mut Context<'_>| match stream.borrow_mut().as_mut() {
             Some(stream) => stream.as_mut().poll_next(cx),
             None => Poll::Ready(None),
-        })
-        .await;
-        // The controller throws only when the consumer already cancelled the stream, and then
-        // nobody is left to read the chunk or the error.
-        let _ = match next {
-            Some(Ok(bytes)) => controller.enqueue(&js::to_uint8_array(&bytes)),
-            Some(Err(error)) => {
-                stream.borrow_mut().take();
-                controller.error(&error.into_js())
-            }
-            None => {
-                stream.borrow_mut().take();
-                controller.close()
-            }
         };
+        let mut next = poll_fn(poll_next).await;
+        loop {
+            // The controller throws only when the consumer already cancelled the stream, and
+            // then nobody is left to read the chunk or the error.
+            let _ = match next {
+                Some(Ok(bytes)) => controller.enqueue(&js::to_uint8_array(&bytes)),
+                Some(Err(error)) => {
+                    stream.borrow_mut().take();
+                    let _ = controller.error(&error.into_js());
+                    break;
+                }
+                None => {
+                    stream.borrow_mut().take();
+                    let _ = controller.close();
+                    break;
+                }
+            };
+            if controller.desired_size().is_none_or(|room| room <= 0.0) {
+                break;
+            }
+            // Without waiting: a chunk that is not ready yet is left to the next pull.
+            match poll_fn(|cx| Poll::Ready(poll_next(cx))).await {
+                Poll::Ready(chunk) => next = chunk,
+                Poll::Pending => break,
+            }
+        }
         Ok(JsValue::UNDEFINED)
     };
     runtime::spawn_promise(task, crate::context::reject_on_trap)
@@ -187,6 +207,9 @@ extern "C" {
     fn close(this: &StreamController) -> Result<(), JsValue>;
     #[wasm_bindgen(method, catch)]
     fn error(this: &StreamController, reason: &JsValue) -> Result<(), JsValue>;
+    /// Room left in the queue, in chunks; `null` once the stream errored.
+    #[wasm_bindgen(method, getter, js_name = desiredSize)]
+    fn desired_size(this: &StreamController) -> Option<f64>;
 }
 
 /// A Rust stream of byte chunks with a length known in advance, for R2 puts and multipart
