@@ -1,11 +1,12 @@
 //! The executor that drives every handler future, and the recovery after a trap.
 //!
-//! Handler exports never poll a future themselves: they queue a task and return its promise.
-//! Tasks are polled only inside [`drain`], which the entry shim calls from a microtask through a
-//! guard. When a call into wasm throws (a panic, which aborts, or a real trap), the guard restores
-//! the stack pointer and calls [`recover`], which fails the one task that was being polled and
-//! drains the rest. No `RefCell` of the executor is borrowed while user code runs, so a trap
-//! never leaves the executor itself in a broken state.
+//! Tasks are polled only in calls that the entry shim makes through its `enter` guard: a
+//! handler export polls its new task once ([`spawn_entered`]), a promise settlement polls the
+//! task waiting for it, and [`drain`] polls queued tasks from a microtask. When such a call
+//! throws (a panic, which aborts, or a real trap), the guard restores the stack pointer and calls
+//! [`recover`], which fails the one task that was being polled and drains the rest. No `RefCell`
+//! of the executor is borrowed while user code runs, so a trap never leaves the executor itself
+//! in a broken state. Callbacks that JavaScript calls directly only queue tasks.
 
 use std::cell::{Cell, RefCell};
 use std::collections::VecDeque;
@@ -98,9 +99,9 @@ where
 }
 
 /// Runs `future` for an export that the shim calls through its `enter` guard, polling it once
-/// right away: a handler that finishes without waiting returns its value itself (a rejected
-/// promise for an `Err`), with no promise to settle and no microtask, and its first steps run in
-/// the JavaScript context of the event. Otherwise the result is a promise, as from
+/// right away. A handler that finishes without waiting returns its value itself (a rejected
+/// promise for an `Err`), so there is no promise to settle and no microtask. Its first steps run
+/// in the JavaScript context of the event. Otherwise the result is a promise, as from
 /// [`spawn_promise`].
 ///
 /// A trap during the first poll reaches `recover` like a trap in a drain, and the export call
@@ -149,7 +150,7 @@ where
     }
 }
 
-/// Where a task started by [`spawn_entered`] leaves its result.
+/// The result slot of a task started by [`spawn_entered`].
 enum Completion {
     /// The first poll has not finished the task.
     Waiting,
@@ -361,8 +362,8 @@ pub(crate) fn recover(trap_message: String) -> bool {
 pub struct RuntimeStats {
     /// The size of the wasm linear memory, in bytes. It only grows: the high-water mark.
     pub wasm_memory_bytes: usize,
-    /// JavaScript values that Rust code currently holds (request, response and binding objects,
-    /// closures), counted by wasm-bindgen.
+    /// JavaScript values that Rust code currently keeps references to (request, response and
+    /// binding objects, closures), counted by wasm-bindgen.
     pub live_js_values: u32,
     /// Tasks not yet finished, plus Rust streams that JavaScript is still reading.
     pub live_tasks: usize,
