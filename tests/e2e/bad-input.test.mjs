@@ -4,7 +4,7 @@
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
 import { FormData } from "miniflare";
-import { bindings, request, startWorker } from "./harness.mjs";
+import { bindings, captureLogs, request, startWorker } from "./harness.mjs";
 
 const encode = (text) => new TextEncoder().encode(text);
 const post = (body, headers) => ({ method: "POST", body, headers });
@@ -194,11 +194,7 @@ add("route: literal beside parameter is fine", "/bad/pattern?first=/x/:a&second=
 let mf;
 let logs = [];
 before(async () => {
-  mf = await startWorker({
-    handleRuntimeStdio(stdout, stderr) {
-      for (const stream of [stdout, stderr]) stream.on("data", (chunk) => logs.push(String(chunk)));
-    },
-  });
+  mf = await startWorker(captureLogs(logs));
   const kv = await mf.getKVNamespace("KV");
   await kv.put("bad-shape", '{"owner":5}');
   await kv.put("bad-meta", "x", { metadata: { owner: "x" } });

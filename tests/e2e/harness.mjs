@@ -96,6 +96,18 @@ export async function startWorker(extra = {}) {
   return mf;
 }
 
+/**
+ * Returns Miniflare options that collect the worker's console output into `lines` instead of
+ * printing it, so that a test can check what was logged.
+ */
+export function captureLogs(lines) {
+  return {
+    handleRuntimeStdio(stdout, stderr) {
+      for (const stream of [stdout, stderr]) stream.on("data", (chunk) => lines.push(String(chunk)));
+    },
+  };
+}
+
 /** Sends a request to the worker and returns the response. */
 export function request(mf, pathAndQuery, init) {
   return mf.dispatchFetch(`http://worker.test${pathAndQuery}`, init);

@@ -4,16 +4,12 @@
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
 import { Miniflare } from "miniflare";
-import { bindings, startWorker, text, upstream, workerSource } from "./harness.mjs";
+import { bindings, captureLogs, startWorker, text, upstream, workerSource } from "./harness.mjs";
 
 let mf;
 let logs = [];
 before(async () => {
-  mf = await startWorker({
-    handleRuntimeStdio(stdout, stderr) {
-      for (const stream of [stdout, stderr]) stream.on("data", (chunk) => logs.push(String(chunk)));
-    },
-  });
+  mf = await startWorker(captureLogs(logs));
 });
 after(() => mf.dispose());
 

@@ -357,7 +357,7 @@ pub(crate) fn recover(trap_message: String) -> bool {
 }
 
 /// Figures about the runtime of this wasm instance, for health checks and leak hunting.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
 #[non_exhaustive]
 pub struct RuntimeStats {
     /// The size of the wasm linear memory, in bytes. It only grows: the high-water mark.
@@ -371,11 +371,13 @@ pub struct RuntimeStats {
     pub traps: u32,
 }
 
-/// Returns figures about the runtime of this instance.
+/// Returns figures about the runtime of this instance. They serialize to JSON, for a health
+/// endpoint.
 ///
 /// ```no_run
 /// let stats = worker::runtime_stats();
 /// worker::console_log!("{} bytes of wasm memory", stats.wasm_memory_bytes);
+/// let report = worker::Response::from_json(&stats);
 /// ```
 pub fn runtime_stats() -> RuntimeStats {
     RuntimeStats {

@@ -228,13 +228,7 @@ pub(crate) fn routes(router: Routes<'_>) -> Routes<'_> {
             Response::ok(wasm_memory_bytes().to_string())
         })
         .get("/stats", |_, _| {
-            let stats = worker::runtime_stats();
-            Response::from_json(&json!({
-                "wasm_memory_bytes": stats.wasm_memory_bytes,
-                "live_js_values": stats.live_js_values,
-                "live_tasks": stats.live_tasks,
-                "traps": stats.traps,
-            }))
+            Response::from_json(&worker::runtime_stats())
         })
         .get_async("/service/call", |req, ctx| async move {
             let target: Target = req.query()?;

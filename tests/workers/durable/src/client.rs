@@ -10,14 +10,10 @@ pub(crate) async fn route(req: Request, env: Env) -> Result<Response> {
         ["ids"] => Response::from_json(&ids(&env)?),
         ["bindings"] => Response::from_json(&bindings(&env)),
         ["stats"] => {
-            let stats = worker::runtime_stats();
-            Response::from_json(&json!({
-                "wasm_memory_bytes": stats.wasm_memory_bytes,
-                "live_js_values": stats.live_js_values,
-                "live_tasks": stats.live_tasks,
-                "traps": stats.traps,
-                "counters_alive": crate::COUNTERS_ALIVE.load(std::sync::atomic::Ordering::Relaxed),
-            }))
+            let mut stats = serde_json::to_value(worker::runtime_stats())?;
+            let alive = crate::COUNTERS_ALIVE.load(std::sync::atomic::Ordering::Relaxed);
+            stats["counters_alive"] = alive.into();
+            Response::from_json(&stats)
         }
         ["rpc-errors"] => Response::from_json(&rpc_errors(&env).await?),
         ["call", class, name, method] => call(req, &env, class, name, method).await,
