@@ -95,8 +95,8 @@ impl Error {
         self
     }
 
-    /// Sets the HTTP status that a fetch handler answers when it returns this error, such as
-    /// `404` for a missing resource. Without one the answer is `500`.
+    /// Sets the HTTP status of the response when a fetch handler returns this error, such as
+    /// `404` for a missing resource. Without one the status is `500`.
     #[must_use]
     pub fn with_status(mut self, status: u16) -> Self {
         self.inner.status = Some(status);

@@ -17,7 +17,7 @@ pub use web_sys;
 
 /// Runs a fetch handler for one request and returns the promise of its response.
 ///
-/// An `Err` from the handler is logged and answered with the status it asks for
+/// An `Err` from the handler is logged, and the response has the status the error requests
 /// ([`crate::Error::status`]), `500` by default; the body is the error's text when
 /// `respond_with_errors` is set, the status's reason phrase otherwise.
 pub fn fetch<Req, Resp, E, F, Fut>(
@@ -68,7 +68,7 @@ where
     runtime::spawn_entered(run, fetch_on_trap)
 }
 
-/// Returns the status a handler's error asks for: the one set on a [`crate::Error`], within
+/// Returns the status a handler's error requests: the one set on a [`crate::Error`], within
 /// 400 to 599, or `500`.
 fn status_of<E: 'static>(error: &E) -> u16 {
     let error: &dyn std::any::Any = error;
@@ -99,7 +99,7 @@ fn reason_phrase(status: u16) -> &'static str {
     }
 }
 
-/// Answers a request whose handler panicked or trapped with a bare `500`.
+/// Responds with a bare `500` to a request whose handler panicked or trapped.
 pub(crate) fn fetch_on_trap(resolve: &Function, _: &Function, _message: &str) {
     let _ = resolve.call1(
         &JsValue::UNDEFINED,
@@ -115,7 +115,7 @@ fn error_response(status: u16, body: &str) -> web_sys::Response {
         .unwrap_or_else(|_| JsValue::UNDEFINED.unchecked_into())
 }
 
-/// The outcome of a handler that answers nothing: `()` or a `Result`.
+/// The outcome of a handler that returns no value: `()` or a `Result`.
 pub trait HandlerOutcome {
     /// Returns the error message of a failed run.
     fn into_error(self) -> Option<String>;
@@ -160,13 +160,13 @@ pub fn init(scheduler: Function, awaiter: Option<Function>) {
     runtime::init(scheduler, awaiter);
 }
 
-// Delivers the settlement of an awaited promise; `true` asks the shim to replace the instance.
+// Delivers the settlement of an awaited promise; `true` requests a fresh instance from the shim.
 #[::wasm_bindgen::prelude::wasm_bindgen(js_name = "__worker_settle", skip_jsdoc)]
 pub fn settle(slot: u32, fulfilled: bool, value: JsValue) -> bool {
     crate::promise::settle(slot, fulfilled, value)
 }
 
-// Polls the queued tasks; `true` asks the shim to replace the instance (see the runtime).
+// Polls the queued tasks; `true` requests a fresh instance from the shim (see the runtime).
 #[::wasm_bindgen::prelude::wasm_bindgen(js_name = "__worker_drain", skip_jsdoc)]
 pub fn drain() -> bool {
     runtime::drain()

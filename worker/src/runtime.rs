@@ -105,7 +105,7 @@ where
 /// [`spawn_promise`].
 ///
 /// A trap during the first poll reaches `recover` like a trap in a drain, and the export call
-/// fails, so the shim answers for it. A callback that JavaScript calls directly, outside the
+/// fails, so the shim responds in its place. A callback that JavaScript calls directly, outside the
 /// guard (a timer, a stream's pull), must use [`spawn_promise`].
 pub(crate) fn spawn_entered<F>(future: F, on_trap: fn(&Function, &Function, &str)) -> JsValue
 where

@@ -58,8 +58,8 @@ pub struct Router<'a, D> {
     error: Option<Error>,
 }
 
-/// What a route handler receives besides the request: the router's data, the environment
-/// and the path parameters.
+/// The context a route handler receives besides the request: the router's data, the
+/// environment and the path parameters.
 pub struct RouteContext<D> {
     /// The data given to [`Router::with_data`].
     pub data: D,
@@ -97,7 +97,7 @@ impl<D> RouteContext<D> {
     ///
     /// # Errors
     ///
-    /// Fails when the binding is missing or cannot answer requests.
+    /// Fails when the binding is missing or cannot serve requests.
     pub fn service(&self, name: &str) -> Result<Fetcher> {
         self.env.service(name)
     }
@@ -256,7 +256,7 @@ impl<'a, D: 'a> Router<'a, D> {
         self
     }
 
-    /// The asynchronous form of [`Router::or_else_any_method`].
+    /// Routes like [`Router::or_else_any_method`], with an asynchronous handler.
     pub fn or_else_any_method_async<T>(
         mut self,
         pattern: &str,
@@ -348,7 +348,7 @@ impl<'a, D: 'a> Router<'a, D> {
         let method = request.method();
         let path = request.path();
         // HEAD is GET without the body (RFC 9110, section 9.3.2): without a HEAD route, the GET
-        // route answers, and the runtime leaves out the body.
+        // route handles it, and the runtime leaves out the body.
         let chosen = best_match(&self.routes, Some(&method), &path)
             .or_else(|| {
                 let head = method == Method::Head;
@@ -377,7 +377,7 @@ impl<'a, D: 'a> Router<'a, D> {
 
 type Match<'r, 'a, D> = (&'r Route<'a, D>, HashMap<String, String>);
 
-/// How specific a match is, lower first: the pattern's rank, then whether the route serves
+/// The specificity of a match, lower first: the pattern's rank, then whether the route serves
 /// every method.
 type Specificity = (Vec<u8>, bool);
 
@@ -417,7 +417,7 @@ fn allowed_methods<D>(routes: &[Route<'_, D>], path: &str) -> Vec<String> {
         if route.pattern.matches(path).is_none() {
             continue;
         }
-        // A GET route answers HEAD too.
+        // A GET route handles HEAD too.
         let names: &[&str] = match method {
             Method::Get => &["GET", "HEAD"],
             other => &[other.as_str()],
