@@ -1,7 +1,7 @@
 // Soak run: many requests across the core test worker's main routes, then 200 Durable Objects
 // created and left to be evicted while an alarm sets itself again every second for a minute,
 // sampling the runtime's figures as it goes, to show that wasm memory and the JavaScript values
-// Rust holds level off instead of growing. A script, not a test: it prints its figures.
+// Rust keeps level off instead of growing. A script, not a test: it prints its figures.
 //
 // Usage: node benchmarks/soak.mjs [requests]   (100000 by default)
 
@@ -136,7 +136,7 @@ try {
   const createWave = async (first, count) => {
     for (let index = first; index < first + count; index++) {
       const result = await call(`/call/counter/soak-${index}/increment`, []);
-      if (result.ok !== 1) throw new Error(`object soak-${index} answered ${JSON.stringify(result)}`);
+      if (result.ok !== 1) throw new Error(`object soak-${index} returned ${JSON.stringify(result)}`);
     }
   };
   const wait = (seconds) => new Promise((resolve) => setTimeout(resolve, seconds * 1000));
@@ -164,7 +164,7 @@ for (const row of objectRows) {
   const memory = Math.round(row.wasm_memory_bytes / 1024);
   console.log(`| ${row.label} | ${memory} | ${row.live_js_values} | ${row.counters_alive} | ${row.live_tasks} |`);
 }
-// Each object holds a fixed number of JavaScript values; the figures must not grow after the
+// Each object keeps a fixed number of JavaScript values; the figures must not grow after the
 // last object is created, whether or not the runtime has collected the evicted ones yet.
 const created = objectRows.find((row) => row.label === `${objects} objects created`);
 const last = objectRows[objectRows.length - 1];

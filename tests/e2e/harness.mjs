@@ -13,7 +13,7 @@ export function buildDir(name) {
   return path.join(root, "tests/workers", name, "build");
 }
 
-/** Upstream answers for the worker's outgoing fetches; nothing leaves the machine. */
+/** Serves the worker's outgoing fetches locally, so nothing leaves the machine. */
 export async function upstream(request) {
   const url = new URL(request.url);
   switch (url.pathname) {

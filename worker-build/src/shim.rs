@@ -48,7 +48,7 @@ function schedule() {
   queueMicrotask(drain);
 }
 
-// The runtime answers true after enough traps, once nothing is alive on the instance: each trap
+// The runtime returns true after enough traps, once nothing is alive on the instance: each trap
 // leaked what its task owned, and a fresh instance returns that memory.
 function drain() {
   if (enter(discard, __worker_drain)) renew();

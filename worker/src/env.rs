@@ -103,7 +103,7 @@ impl Env {
     ///
     /// # Errors
     ///
-    /// Fails when no binding has this name or when it cannot answer requests.
+    /// Fails when no binding has this name or when it cannot serve requests.
     pub fn service(&self, name: &str) -> Result<Fetcher> {
         self.get_binding(name)
     }
@@ -112,7 +112,7 @@ impl Env {
     ///
     /// # Errors
     ///
-    /// Fails when no binding has this name or when it cannot answer requests.
+    /// Fails when no binding has this name or when it cannot serve requests.
     pub fn assets(&self, name: &str) -> Result<Fetcher> {
         self.get_binding(name)
     }

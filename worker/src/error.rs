@@ -11,7 +11,7 @@ pub type Result<T, E = Error> = std::result::Result<T, E>;
 
 /// An error from the SDK, the runtime or user code.
 ///
-/// The message says what failed and on which value (`kv put "counter" failed`); when the runtime
+/// The message states what failed and on which value (`kv put "counter" failed`); when the runtime
 /// threw, the original JavaScript error is kept and available through [`Error::js_error`] and
 /// [`std::error::Error::source`]. [`Error::kind`] tells the broad class of failure.
 ///
@@ -58,7 +58,7 @@ pub enum ErrorKind {
 }
 
 impl Error {
-    /// Creates an error of the given kind with a message that says what failed.
+    /// Creates an error of the given kind with a message that states what failed.
     pub fn new(kind: ErrorKind, message: impl Into<Cow<'static, str>>) -> Self {
         Error {
             inner: Box::new(Inner {
@@ -103,7 +103,7 @@ impl Error {
         self
     }
 
-    /// Returns the HTTP status this error asks for, if any. The SDK sets `400` on errors about
+    /// Returns the HTTP status this error requests, if any. The SDK sets `400` on errors about
     /// the incoming request (a body that is not valid JSON, a query string that does not fit)
     /// and `415` on a body of the wrong media type, so that the client learns it sent
     /// something wrong.

@@ -172,8 +172,8 @@ pub fn drain() -> bool {
     runtime::drain()
 }
 
-// Fails the task a trap interrupted and resumes the others; `true` asks the shim to replace
-// the instance.
+// Fails the task a trap interrupted and resumes the others. Returning `true` requests a fresh
+// instance from the shim.
 #[::wasm_bindgen::prelude::wasm_bindgen(js_name = "__worker_recover", skip_jsdoc)]
 pub fn recover(trap_message: String) -> bool {
     runtime::recover(trap_message)

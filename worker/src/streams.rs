@@ -134,7 +134,7 @@ where
 /// ready chunks, as each pull costs a promise and a task.
 const CHUNKS_AHEAD: f64 = 16.0;
 
-/// Answers one `pull`: waits for the next chunk, then enqueues every further chunk that is
+/// Handles one `pull`: waits for the next chunk, then enqueues every further chunk that is
 /// ready at once, as long as the stream's queue has room.
 fn pull_chunk(stream: SharedStream, controller: StreamController) -> Promise {
     let task = async move {
@@ -145,7 +145,7 @@ fn pull_chunk(stream: SharedStream, controller: StreamController) -> Promise {
         let mut next = poll_fn(poll_next).await;
         loop {
             // The controller throws only when the consumer already cancelled the stream, and
-            // then nobody is left to read the chunk or the error.
+            // then no reader is left for the chunk or the error.
             let _ = match next {
                 Some(Ok(bytes)) => controller.enqueue(&js::to_uint8_array(&bytes)),
                 Some(Err(error)) => {

@@ -71,7 +71,7 @@ where
     runtime::spawn_entered(call(object), on_trap)
 }
 
-/// Runs `T::fetch`. An `Err` rejects the caller's fetch; a panic answers `500`.
+/// Runs `T::fetch`. An `Err` rejects the caller's fetch; a panic gives a `500` response.
 pub fn fetch<T: DurableObject>(handle: &DurableObjectHandle, request: JsValue) -> JsValue {
     let call = |object: Rc<T>| async move {
         let request = Request::from_raw(request.unchecked_into()).map_err(Error::into_js)?;

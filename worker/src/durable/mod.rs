@@ -155,7 +155,7 @@ impl WebSocketIncomingMessage {
     }
 }
 
-/// What the runtime tells an alarm handler about the invocation.
+/// The information the runtime gives an alarm handler about the invocation.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct AlarmInfo {
     retry_count: u32,
